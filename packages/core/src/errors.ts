@@ -1,0 +1,40 @@
+/** Exit codes of SPEC.md, in one place. */
+export const ExitCode = {
+  ok: 0,
+  general: 1,
+  stalled: 2,
+  jobError: 3,
+  authFailed: 10,
+  tokenFile: 11,
+  providerNotFound: 20,
+  preflightFailed: 21,
+  permissionDenied: 22,
+  noOp: 23,
+  gateFailed: 24,
+  alreadyActive: 25,
+} as const
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
+
+const marker = Symbol.for('dx-runner.error')
+
+/**
+ * The one error type users see: a one-line message saying what to do, and the exit code.
+ * Plugins load their own copy of core, so recognise instances by a global symbol, not instanceof.
+ */
+export class DxError extends Error {
+  readonly [marker] = true
+  readonly exitCode: number
+  readonly reasonCode?: string
+
+  constructor(message: string, options: {exitCode?: number; reasonCode?: string; cause?: unknown} = {}) {
+    super(message, options.cause === undefined ? undefined : {cause: options.cause})
+    this.name = 'DxError'
+    this.exitCode = options.exitCode ?? ExitCode.general
+    this.reasonCode = options.reasonCode
+  }
+
+  static isInstance(error: unknown): error is DxError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true
+  }
+}

@@ -1,0 +1,5 @@
+export * from './errors.js'
+export * from './secret.js'
+export * from './provider/provider-v1.js'
+export * from './provider/registry.js'
+export * from './telemetry/fold-telemetry.js'

@@ -1,0 +1,55 @@
+import type {Telemetry, TelemetryEvent} from '../provider/provider-v1.js'
+
+/** Fold one parsed event into the running telemetry of a job. Pure. */
+export function foldTelemetry(t: Telemetry, e: TelemetryEvent): Telemetry {
+  switch (e.kind) {
+    case 'usage':
+      return {
+        ...t,
+        input_tokens: (t.input_tokens ?? 0) + (e.input_tokens ?? 0),
+        output_tokens: (t.output_tokens ?? 0) + (e.output_tokens ?? 0),
+        cost_usd: e.cost_usd === undefined ? t.cost_usd : (t.cost_usd ?? 0) + e.cost_usd,
+      }
+    case 'tool_call':
+      return {...t, tool_calls: (t.tool_calls ?? 0) + 1}
+    case 'session':
+      return {...t, session_id: e.session_id, model: e.model ?? t.model}
+    case 'retry':
+      return {...t, last_retry: {status: e.status, error: e.error, attempt: e.attempt}}
+    case 'error':
+      return {...t, error_status: e.status ?? t.error_status, error_message: e.message ?? t.error_message}
+    case 'result':
+      // A final result carries authoritative totals; prefer them over summed usage.
+      return {
+        ...t,
+        input_tokens: e.input_tokens ?? t.input_tokens,
+        output_tokens: e.output_tokens ?? t.output_tokens,
+        cost_usd: e.cost_usd ?? t.cost_usd,
+        session_id: e.session_id ?? t.session_id,
+        tool_calls: e.num_tool_calls ?? t.tool_calls,
+        result: {is_error: e.is_error, subtype: e.subtype, api_error_status: e.api_error_status, text: e.text},
+      }
+    default:
+      return t
+  }
+}
+
+/** Parse a whole log (or its tail) into telemetry with a provider's parseEvent. */
+export function telemetryFromLines(
+  lines: Iterable<string>,
+  parseEvent: ((line: string) => TelemetryEvent | undefined) | undefined,
+): Telemetry {
+  let t: Telemetry = {}
+  if (!parseEvent) return t
+  for (const line of lines) {
+    if (line.length === 0) continue
+    let e: TelemetryEvent | undefined
+    try {
+      e = parseEvent(line)
+    } catch {
+      e = undefined
+    }
+    if (e) t = foldTelemetry(t, e)
+  }
+  return t
+}
