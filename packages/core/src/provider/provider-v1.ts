@@ -62,6 +62,8 @@ export interface LaunchSpec {
   env: Record<string, string>
   /** Secret environment additions: passed to the supervisor through a pipe, never argv or a file. */
   secretEnv: Record<string, Secret>
+  /** Inherited variables the agent must not see (e.g. a personal ANTHROPIC_API_KEY that would win over the token). */
+  unsetEnv?: string[]
   /** 'prompt' feeds the prompt file on stdin; 'null' gives /dev/null. */
   stdin: 'prompt' | 'null'
   cwd: string
