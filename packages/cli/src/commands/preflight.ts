@@ -1,0 +1,37 @@
+import {Flags} from '@oclif/core'
+import {ExitCode, type PreflightReport, type ProviderV1} from '@dx-runner/core'
+import {DxCommand} from '../lib/base-command.js'
+
+export default class Preflight extends DxCommand {
+  static summary = 'Check that providers can run: binary, version, credentials, model policy.'
+  static description = 'Runs every provider\'s checks (or one\'s). Exits 21 when a check fails, 20 for an unknown provider.'
+  static examples = ['<%= config.bin %> preflight', '<%= config.bin %> preflight --provider cc-glm --json']
+  static flags = {
+    provider: Flags.string({description: 'only this provider'}),
+    json: Flags.boolean({description: 'print JSON (schema: preflight)', default: false}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Preflight)
+    const loaded = await this.providers()
+    const list: ProviderV1[] = flags.provider ? [loaded.get(flags.provider)] : [...loaded.registry.providers.values()].map((e) => e.provider)
+    const reports: PreflightReport[] = []
+    for (const p of list) {
+      try {
+        reports.push(await p.preflight({env: process.env, cwd: process.cwd(), timeoutMs: 15_000}))
+      } catch (error) {
+        reports.push({provider: p.name, passed: false, checks: [{name: 'preflight', status: 'fail', detail: (error as Error).message.split('\n')[0]}]})
+      }
+    }
+    const passed = reports.every((r) => r.passed)
+    if (flags.json) {
+      this.printJson({passed, providers: reports.map((r) => ({provider: r.provider, passed: r.passed, checks: r.checks, ...(r.reason_code ? {reason_code: r.reason_code} : {})}))})
+    } else {
+      for (const r of reports) {
+        this.log(`${r.provider}: ${r.passed ? 'ok' : 'FAILED'}`)
+        for (const c of r.checks) this.log(`  ${c.status === 'ok' ? 'ok  ' : c.status === 'warn' ? 'warn' : 'FAIL'}  ${c.name}: ${c.detail}`)
+      }
+    }
+    if (!passed) process.exitCode = ExitCode.preflightFailed
+  }
+}

@@ -1,0 +1,27 @@
+import {Flags} from '@oclif/core'
+import {artifactRoot, DxError, ExitCode, findJob, resolveThresholds, validateBeadsId} from '@dx-runner/core'
+import {DxCommand} from '../lib/base-command.js'
+import {observeAll} from '../lib/observe.js'
+import {reportDoc, reportMarkdown} from '../lib/views.js'
+
+export default class Report extends DxCommand {
+  static summary = 'Full report of one job.'
+  static description = 'State, reason, timing, exit code, model, mutations, tokens and cost as the agent reported them.'
+  static examples = ['<%= config.bin %> report --beads bd-123', '<%= config.bin %> report --beads bd-123 --format markdown']
+  static flags = {
+    beads: Flags.string({description: 'job id', required: true}),
+    format: Flags.string({description: 'output format', options: ['json', 'markdown'], default: 'json'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Report)
+    const beads = validateBeadsId(flags.beads)
+    const paths = findJob(artifactRoot(), beads)
+    if (!paths) throw new DxError(`no job ${beads}`, {exitCode: ExitCode.jobError})
+    const [view] = await observeAll([paths], await this.providers(), resolveThresholds(process.env), {freshMutations: true, fullTelemetry: true})
+    if (!view.meta) throw new DxError(`job ${beads} has corrupt metadata (${paths.meta})`, {exitCode: ExitCode.jobError})
+    const doc = reportDoc(view)
+    if (flags.format === 'markdown') process.stdout.write(reportMarkdown(doc))
+    else this.printJson(doc)
+  }
+}

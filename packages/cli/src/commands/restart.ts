@@ -1,0 +1,39 @@
+import {Flags} from '@oclif/core'
+import {artifactRoot, DxError, ExitCode, findJob, readMetaOrThrow, restartJob, validateBeadsId} from '@dx-runner/core'
+import {DxCommand} from '../lib/base-command.js'
+
+export default class Restart extends DxCommand {
+  static summary = 'Start a job again with the same metadata.'
+  static description = 'Stops it if it runs, rotates its log (.log → .log.1 …, five kept), and launches it again with the same provider, worktree, prompt and model; retry_count + 1.'
+  static examples = ['<%= config.bin %> restart --beads bd-123']
+  static flags = {
+    beads: Flags.string({description: 'job id', required: true}),
+    json: Flags.boolean({description: 'print JSON (schema: start)', default: false}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Restart)
+    const beads = validateBeadsId(flags.beads)
+    const paths = findJob(artifactRoot(), beads)
+    if (!paths) throw new DxError(`no job ${beads}`, {exitCode: ExitCode.jobError})
+    const meta = readMetaOrThrow(paths)
+    const provider = (await this.providers()).get(meta.provider)
+    const r = await restartJob(paths, provider, {env: process.env})
+    const doc = {
+      beads,
+      provider: r.meta.provider,
+      pid: String(r.launched.agent.pid),
+      monitor_pid: String(r.launched.monitor.pid),
+      state: 'launching',
+      selected_model: r.meta.selected_model,
+      fallback_reason: r.meta.fallback_reason,
+      execution_mode: r.meta.execution_mode,
+      worktree: r.meta.worktree,
+      log_file: r.paths.log,
+      started_at: new Date().toISOString(),
+      retry_count: r.meta.retries,
+    }
+    if (flags.json) this.printJson(doc)
+    else this.log(`restarted ${beads} pid=${doc.pid} retry_count=${r.meta.retries}`)
+  }
+}

@@ -1,0 +1,64 @@
+import {Flags} from '@oclif/core'
+import {artifactRoot, baselineGate, parseDuration, startJob, type GateResult} from '@dx-runner/core'
+import {DxCommand} from '../lib/base-command.js'
+
+export default class Start extends DxCommand {
+  static summary = 'Run gates and preflight, then launch an agent detached.'
+  static description = 'Validates the beads id, prompt file and worktree (permission gate), resolves the provider\'s credentials, runs preflight (cached for a few minutes), records the job and starts it under a detached supervisor. Exits 0 once the agent is running.'
+  static examples = [
+    '<%= config.bin %> start --beads bd-123 --provider cc-glm --prompt-file task.md --worktree /tmp/agents/bd-123/repo',
+    '<%= config.bin %> start --beads bd-124 --provider cc-glm --prompt-file task.md --timeout 45m --json',
+  ]
+  static flags = {
+    beads: Flags.string({description: 'job id: 1-64 of [A-Za-z0-9._-], not starting with . or -', required: true}),
+    provider: Flags.string({description: 'provider name (see `dx-runner providers`)', required: true}),
+    'prompt-file': Flags.string({description: 'readable, non-empty file with the task', required: true}),
+    worktree: Flags.string({description: 'directory the agent works in (default: current directory); must be under an allowed prefix'}),
+    repo: Flags.string({description: 'repository name, for reports'}),
+    model: Flags.string({description: 'model id (default: the provider\'s)'}),
+    pty: Flags.boolean({description: 'run the agent under script(1) so it sees a terminal', default: false}),
+    'required-baseline': Flags.string({description: 'commit that must be HEAD or an ancestor of HEAD'}),
+    'feature-key': Flags.string({description: 'Feature-Key trailer every commit of the job must carry (recorded in .contract)'}),
+    timeout: Flags.string({description: 'end the agent after this long (e.g. 90s, 30m, 2h)'}),
+    json: Flags.boolean({description: 'print the job as JSON', default: false}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Start)
+    const root = artifactRoot()
+    const timeoutSec = flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout)
+    const provider = (await this.providers()).get(flags.provider)
+    const required = flags['required-baseline']
+    const r = await startJob({
+      root,
+      beads: flags.beads,
+      provider,
+      promptFile: flags['prompt-file'],
+      worktree: flags.worktree,
+      repo: flags.repo,
+      model: flags.model,
+      pty: flags.pty,
+      requiredBaseline: required,
+      featureKey: flags['feature-key'],
+      timeoutSec,
+      env: process.env,
+      cwd: process.cwd(),
+      gates: required ? async (wt): Promise<GateResult[]> => [await baselineGate(wt, required)] : undefined,
+    })
+    const doc = {
+      beads: r.meta.beads,
+      provider: r.meta.provider,
+      pid: String(r.launched.agent.pid),
+      monitor_pid: String(r.launched.monitor.pid),
+      state: 'launching',
+      selected_model: r.meta.selected_model,
+      fallback_reason: r.meta.fallback_reason,
+      execution_mode: r.meta.execution_mode,
+      worktree: r.meta.worktree,
+      log_file: r.paths.log,
+      started_at: r.meta.created_at,
+    }
+    if (flags.json) this.printJson(doc)
+    else this.log(`started ${doc.beads} provider=${doc.provider} pid=${doc.pid} model=${doc.selected_model} log=${doc.log_file}`)
+  }
+}

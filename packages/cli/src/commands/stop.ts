@@ -1,0 +1,30 @@
+import {Flags} from '@oclif/core'
+import {artifactRoot, DxError, ExitCode, findJob, stopJob, validateBeadsId, resolveThresholds} from '@dx-runner/core'
+import {DxCommand} from '../lib/base-command.js'
+import {observeAll} from '../lib/observe.js'
+
+export default class Stop extends DxCommand {
+  static summary = 'Stop a job\'s whole process group.'
+  static description = 'Sends TERM to the agent\'s process group (its children too), waits --grace seconds, then KILL. The outcome is `killed` / `stopped_by_user`.'
+  static examples = ['<%= config.bin %> stop --beads bd-123']
+  static flags = {
+    beads: Flags.string({description: 'job id', required: true}),
+    grace: Flags.string({description: 'seconds between TERM and KILL (default 10)'}),
+    json: Flags.boolean({description: 'print JSON (schema: stop)', default: false}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Stop)
+    const beads = validateBeadsId(flags.beads)
+    const paths = findJob(artifactRoot(), beads)
+    if (!paths) throw new DxError(`no job ${beads}`, {exitCode: ExitCode.jobError})
+    const grace = flags.grace === undefined ? 10 : Number(flags.grace)
+    if (!Number.isFinite(grace) || grace < 0) throw new DxError(`invalid --grace ${JSON.stringify(flags.grace)}: expected seconds`)
+    const r = await stopJob(paths, grace * 1000)
+    const [view] = await observeAll([paths], await this.providers(), resolveThresholds(process.env))
+    const doc = {...r, state: view.state, reason_code: view.reason_code}
+    if (flags.json) this.printJson(doc)
+    else if (r.stopped) this.log(`stopped ${beads}: ${view.state} ${view.reason_code}`)
+    else this.log(`${beads} was not running: ${view.state} ${view.reason_code}`)
+  }
+}

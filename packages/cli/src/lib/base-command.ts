@@ -1,0 +1,69 @@
+import {Command, Flags} from '@oclif/core'
+import {DxError, ExitCode, parseThreshold, resolveThresholds, type Thresholds} from '@dx-runner/core'
+import {loadProviders, type LoadedProviders} from './providers.js'
+
+/** Shared behaviour: one clear stderr line per error, exit codes from core's table (usage errors are 1). */
+export abstract class DxCommand extends Command {
+  static baseFlags = {}
+
+  private providersPromise?: Promise<LoadedProviders>
+
+  protected providers(): Promise<LoadedProviders> {
+    this.providersPromise ??= loadProviders(this.config)
+    return this.providersPromise
+  }
+
+  protected printJson(doc: unknown): void {
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
+  }
+
+  protected fail(message: string, exitCode: number = ExitCode.general): never {
+    throw new DxError(message, {exitCode})
+  }
+
+  async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
+    if (DxError.isInstance(error)) {
+      process.stderr.write(`dx-runner: ${oneLine(error.message)}\n`)
+      process.exitCode = error.exitCode
+      return
+    }
+    // oclif's own exits (this.exit) pass through untouched
+    if (error.oclif?.exit !== undefined && error.constructor?.name === 'ExitError') throw error
+    const msg = oneLine(error.message || String(error))
+    process.stderr.write(`dx-runner: ${msg}\n`)
+    process.exitCode = ExitCode.general
+  }
+}
+
+/** Fold a (possibly multi-line oclif) message into one line: the errors, without oclif's headers and hints. */
+export function oneLine(s: string): string {
+  const lines = s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^The following errors occurred:?$/.test(l) && !/^See more help with/.test(l))
+  return (lines.join('; ') || 'error').replace(/^Error:\s*/, '')
+}
+
+export const thresholdFlags = {
+  'stall-minutes': Flags.string({description: 'no progress for this many minutes → stalled (default 20; fractions allowed)'}),
+  'no-op-minutes': Flags.string({description: 'no progress and no mutation for this many minutes → no_op (default 5)'}),
+  'first-output-seconds': Flags.string({description: 'window for the first output → launching (default 60)'}),
+  'rc-grace-seconds': Flags.string({description: 'agent gone without an rc file: wait this long (default 10)'}),
+}
+
+export function thresholdsFrom(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): Thresholds {
+  const pick = (name: string) => {
+    const v = flags[name]
+    return typeof v === 'string' ? parseThreshold(`--${name}`, v) : undefined
+  }
+  const explicit: Partial<Thresholds> = {}
+  const stall = pick('stall-minutes')
+  const noOp = pick('no-op-minutes')
+  const first = pick('first-output-seconds')
+  const grace = pick('rc-grace-seconds')
+  if (stall !== undefined) explicit.stallMinutes = stall
+  if (noOp !== undefined) explicit.noOpMinutes = noOp
+  if (first !== undefined) explicit.firstOutputSec = first
+  if (grace !== undefined) explicit.rcGraceSec = grace
+  return resolveThresholds(env, explicit)
+}

@@ -1,0 +1,114 @@
+import {formatElapsed, type GateResult, type JobView} from '@dx-runner/core'
+
+export interface StatusRow {
+  beads: string
+  provider: string
+  pid: string
+  state: string
+  reason_code: string
+  elapsed: string
+  log_bytes: number
+  mutation_count: number
+  retry_count: number
+  outcome: string
+}
+
+export function statusRow(v: JobView): StatusRow {
+  return {
+    beads: v.beads,
+    provider: v.provider,
+    pid: v.pid === null ? '-' : String(v.pid),
+    state: v.state,
+    reason_code: v.reason_code,
+    elapsed: formatElapsed(v.elapsed_sec),
+    log_bytes: v.log_bytes,
+    mutation_count: v.mutation_count,
+    retry_count: v.retry_count,
+    outcome: v.outcome?.state ?? '-',
+  }
+}
+
+export function checkDoc(v: JobView, now: Date) {
+  return {...statusRow(v), exit_code: v.exit_code === null ? '-' : String(v.exit_code), checked_at: now.toISOString()}
+}
+
+export function reportDoc(v: JobView, gates?: GateResult[]) {
+  const t = v.telemetry
+  const o = v.outcome
+  const doc: Record<string, unknown> = {
+    beads: v.beads,
+    provider: v.provider,
+    state: v.state,
+    reason_code: v.reason_code,
+    started_at: v.started_at ?? v.meta?.created_at ?? new Date(0).toISOString(),
+    completed_at: v.completed_at,
+    duration_sec: String(v.elapsed_sec),
+    retries: v.retry_count,
+    exit_code: v.exit_code === null ? '-' : String(v.exit_code),
+    outcome_state: o?.state ?? '-',
+    selected_model: v.meta?.selected_model ?? '-',
+    fallback_reason: v.meta?.fallback_reason ?? 'none',
+    execution_mode: v.meta?.execution_mode ?? 'detached',
+    worktree: v.meta?.worktree ?? '-',
+    repo: v.meta?.repo ?? null,
+    mutations: v.mutation_count,
+    log_bytes: v.log_bytes,
+    log_file: v.paths.log,
+    cpu_time_sec: Math.round(v.cpu_time_sec * 100) / 100,
+    pid_age_sec: v.pid_age_sec,
+  }
+  const input = o?.input_tokens ?? t.input_tokens
+  const output = o?.output_tokens ?? t.output_tokens
+  const cost = o?.cost_usd ?? t.cost_usd
+  const tools = o?.tool_calls ?? t.tool_calls
+  const session = o?.session_id ?? t.session_id
+  if (input !== undefined) doc.input_tokens = input
+  if (output !== undefined) doc.output_tokens = output
+  if (cost !== undefined) doc.cost_usd = cost
+  if (tools !== undefined) doc.tool_calls = tools
+  if (session !== undefined) doc.session_id = session
+  if (gates) doc.gates = gates
+  return doc
+}
+
+export function reportMarkdown(doc: Record<string, unknown>): string {
+  const lines = [`# dx-runner report: ${String(doc.beads)}`, '', '| field | value |', '| --- | --- |']
+  for (const [k, v] of Object.entries(doc)) {
+    if (k === 'gates') continue
+    lines.push(`| ${k} | ${v === null || v === undefined ? '-' : String(v).replaceAll('|', '\\|')} |`)
+  }
+  const gates = doc.gates as GateResult[] | undefined
+  if (gates && gates.length > 0) {
+    lines.push('', '## Gates', '', '| gate | passed | reason |', '| --- | --- | --- |')
+    for (const g of gates) lines.push(`| ${g.gate} | ${g.passed ? 'yes' : 'no'} | ${g.reason_code ?? '-'} |`)
+  }
+  return `${lines.join('\n')}\n`
+}
+
+/** Aligned columns, like `ps`. */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)))
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')
+  return [fmt(headers), ...rows.map(fmt)].join('\n') + '\n'
+}
+
+export function statusTable(rows: StatusRow[]): string {
+  return table(
+    ['BEADS', 'PROVIDER', 'PID', 'STATE', 'REASON', 'ELAPSED', 'LOG', 'MUT', 'RETRY', 'OUTCOME'],
+    rows.map((r) => [r.beads, r.provider, r.pid, r.state, r.reason_code, r.elapsed, String(r.log_bytes), String(r.mutation_count), String(r.retry_count), r.outcome]),
+  )
+}
+
+/** Run async work over items with at most `limit` in flight (git forks for many jobs). */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i])
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
+  return out
+}

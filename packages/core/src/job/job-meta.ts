@@ -1,0 +1,68 @@
+/** <beads>.meta: what the job is. Written once at start; restart changes only `retries` (and `blocked` via the watchdog). */
+export interface JobMeta {
+  schema_version: 1
+  beads: string
+  provider: string
+  worktree: string
+  repo: string | null
+  prompt_file: string
+  model: string | null
+  selected_model: string
+  fallback_reason: string
+  execution_mode: 'detached' | 'pty-detached'
+  retries: number
+  created_at: string
+  timeout_sec: number | null
+  blocked?: {reason_code: string; at: string} | null
+}
+
+/** <beads>.contract: what the job promised. */
+export interface JobContract {
+  worktree: string
+  required_baseline: string | null
+  feature_key: string | null
+  timeout_sec: number | null
+}
+
+/** <beads>.outcome: the normalized telemetry every provider reports. */
+export interface OutcomeRecord {
+  provider: string
+  selected_model: string
+  reason_code: string
+  fallback_reason: string
+  state: 'success' | 'failed' | 'killed' | 'no_op'
+  execution_mode: string
+  started_at: string
+  completed_at: string
+  exit_code: number | null
+  input_tokens?: number
+  output_tokens?: number
+  cost_usd?: number
+  tool_calls?: number
+  session_id?: string
+}
+
+export function isJobMeta(v: unknown): v is JobMeta {
+  if (typeof v !== 'object' || v === null) return false
+  const m = v as Record<string, unknown>
+  return (
+    typeof m.beads === 'string' &&
+    typeof m.provider === 'string' &&
+    typeof m.worktree === 'string' &&
+    typeof m.prompt_file === 'string' &&
+    typeof m.selected_model === 'string' &&
+    typeof m.retries === 'number' &&
+    Number.isInteger(m.retries) &&
+    m.retries >= 0 &&
+    typeof m.created_at === 'string' &&
+    !Number.isNaN(Date.parse(m.created_at))
+  )
+}
+
+const OUTCOME_STATES = new Set(['success', 'failed', 'killed', 'no_op'])
+
+export function isOutcomeRecord(v: unknown): v is OutcomeRecord {
+  if (typeof v !== 'object' || v === null) return false
+  const o = v as Record<string, unknown>
+  return typeof o.reason_code === 'string' && typeof o.state === 'string' && OUTCOME_STATES.has(o.state)
+}

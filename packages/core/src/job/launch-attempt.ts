@@ -1,0 +1,66 @@
+import {DxError, ExitCode} from '../errors.js'
+import type {AuthResult, ProviderContext, ProviderV1} from '../provider/provider-v1.js'
+import type {Heartbeat} from '../health/heartbeat.js'
+import type {JobPaths} from './job-paths.js'
+import type {JobMeta} from './job-meta.js'
+import {launchSupervisor, type Launched} from './launch-supervisor.js'
+import {snapshotWorktree} from './mutations.js'
+import {ensureDir, writeJsonAtomic, readJsonFile} from './store.js'
+import type {MutationSnapshot} from './mutations.js'
+
+export interface AttemptOptions {
+  paths: JobPaths
+  meta: JobMeta
+  provider: ProviderV1
+  auth: AuthResult
+  env: NodeJS.ProcessEnv
+  pty: boolean
+  /** Keep the mutation baseline of the first attempt (restart) or take a new one (start). */
+  keepSnapshot: boolean
+}
+
+/** Resolve the provider's credential (exit 10/11 on failure) for a job about to launch. */
+export async function resolveJobAuth(provider: ProviderV1, ctx: ProviderContext): Promise<AuthResult> {
+  try {
+    return await provider.resolveAuth(ctx)
+  } catch (error) {
+    if (error && typeof error === 'object' && 'exitCode' in error) throw error
+    throw new DxError(`${provider.name}: could not resolve credentials: ${(error as Error).message}`, {exitCode: ExitCode.authFailed})
+  }
+}
+
+/** One attempt of a job: baseline snapshot, first heartbeat, then the detached supervisor. */
+export async function launchAttempt(o: AttemptOptions): Promise<Launched> {
+  const {paths, meta} = o
+  ensureDir(paths.tmpDir)
+  const now = new Date()
+  const prevSnap = readJsonFile<MutationSnapshot>(paths.mutation)
+  if (!o.keepSnapshot || prevSnap.kind !== 'ok') {
+    writeJsonAtomic(paths.mutation, await snapshotWorktree(meta.worktree, now))
+  }
+  const hb: Heartbeat = {
+    attempt_started_at: now.toISOString(),
+    observed_at: now.toISOString(),
+    log_bytes: 0,
+    cpu_ticks: 0,
+    cpu_observed_at: now.toISOString(),
+    mutation_count: prevSnap.kind === 'ok' && o.keepSnapshot ? (prevSnap.value.count ?? 0) : 0,
+    tool_calls: 0,
+    last_progress_at: now.toISOString(),
+  }
+  writeJsonAtomic(paths.heartbeat, hb)
+  const spec = o.provider.buildLaunch(
+    {beads: meta.beads, worktree: meta.worktree, promptFile: meta.prompt_file, model: meta.selected_model, tmpDir: paths.tmpDir},
+    o.auth,
+    meta.selected_model,
+  )
+  const env = {...o.env, TMPDIR: paths.tmpDir}
+  return launchSupervisor({
+    paths,
+    spec: {...spec, env: {TMPDIR: paths.tmpDir, ...spec.env}},
+    promptFile: meta.prompt_file,
+    baseEnv: env,
+    timeoutSec: meta.timeout_sec ?? undefined,
+    pty: o.pty,
+  })
+}

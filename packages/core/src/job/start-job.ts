@@ -1,0 +1,175 @@
+import {existsSync, realpathSync} from 'node:fs'
+import {resolve} from 'node:path'
+import {DxError, ExitCode} from '../errors.js'
+import type {PreflightReport, ProviderContext, ProviderV1} from '../provider/provider-v1.js'
+import {allowedPrefixes, isDirectory, isUnder, permissionGate} from '../gates/permission-gate.js'
+import type {GateResult} from '../gates/gate-result.js'
+import {acquireJobLock} from './job-lock.js'
+import {jobPaths, validateBeadsId, type JobPaths} from './job-paths.js'
+import type {JobContract, JobMeta} from './job-meta.js'
+import {findJob} from './list-jobs.js'
+import {isAlive, readIdentityFile} from './identity.js'
+import {launchAttempt, resolveJobAuth} from './launch-attempt.js'
+import type {Launched} from './launch-supervisor.js'
+import {validatePromptFile} from './prompt-file.js'
+import {ensureDir, readJsonFile, removeQuietly, writeJsonAtomic} from './store.js'
+import {rotateLogs} from './rotate-logs.js'
+
+export interface StartRequest {
+  root: string
+  beads: string | undefined
+  provider: ProviderV1
+  promptFile: string | undefined
+  worktree?: string
+  repo?: string
+  model?: string
+  pty?: boolean
+  requiredBaseline?: string
+  featureKey?: string
+  timeoutSec?: number
+  env: NodeJS.ProcessEnv
+  cwd: string
+  extraPrefixes?: string[]
+  /** Run before anything is written, after the permission gate (e.g. the baseline gate). */
+  gates?: (worktree: string) => Promise<GateResult[]>
+  /** Seconds a passing preflight stays valid for later starts. */
+  preflightTtlSec?: number
+  /** Logs kept per job when a finished id is started again. */
+  keepLogs?: number
+}
+
+export interface StartResult {
+  paths: JobPaths
+  meta: JobMeta
+  launched: Launched
+  preflight: PreflightReport
+}
+
+/** Is a job with this id active (its supervisor or agent alive)? */
+export function isJobActive(paths: JobPaths): boolean {
+  const a = readIdentityFile(paths.pid)
+  const m = readIdentityFile(paths.monitorPid)
+  return (a.kind === 'ok' && isAlive(a.identity)) || (m.kind === 'ok' && isAlive(m.identity))
+}
+
+function resolveWorktree(raw: string | undefined, cwd: string, prefixes: string[]): string {
+  const given = raw ?? cwd
+  if (given === '' || given.includes('\0') || given.includes('\n')) throw new DxError('invalid --worktree: empty, or contains a NUL or newline')
+  const abs = resolve(cwd, given)
+  if (!existsSync(abs)) {
+    // A path that cannot exist inside the prefixes is a permission matter; otherwise just absent.
+    if (!prefixes.some((p) => isUnder(abs, p))) {
+      throw new DxError(`worktree ${abs} is outside the allowed prefixes (${prefixes.join(', ')})`, {exitCode: ExitCode.permissionDenied, reasonCode: 'outside_allowed_prefixes'})
+    }
+    throw new DxError(`worktree ${abs} does not exist`)
+  }
+  const gate = permissionGate(abs, prefixes)
+  if (!gate.passed) {
+    const real = (gate.details.realpath as string | undefined) ?? abs
+    throw new DxError(`worktree ${real} is outside the allowed prefixes (${prefixes.join(', ')}); set DX_RUNNER_ALLOWED_PREFIXES to allow it`, {
+      exitCode: ExitCode.permissionDenied,
+      reasonCode: 'outside_allowed_prefixes',
+    })
+  }
+  if (!isDirectory(abs)) throw new DxError(`worktree ${abs} is not a directory`)
+  return realpathSync(abs)
+}
+
+async function cachedPreflight(root: string, provider: ProviderV1, ctx: ProviderContext, ttlSec: number): Promise<PreflightReport> {
+  const cachePath = resolve(root, '.cache', `preflight-${provider.name}.json`)
+  const key = `${ctx.env.PATH ?? ''}|${ctx.env.HOME ?? ''}`
+  const cached = readJsonFile<{at: number; key: string; report: PreflightReport}>(cachePath)
+  if (cached.kind === 'ok' && cached.value.key === key && Date.now() - cached.value.at < ttlSec * 1000 && cached.value.report?.passed) {
+    return cached.value.report
+  }
+  const report = await provider.preflight(ctx)
+  if (report.passed) {
+    ensureDir(resolve(root, '.cache'))
+    writeJsonAtomic(cachePath, {at: Date.now(), key, report})
+  }
+  return report
+}
+
+/** Validate, gate, preflight, register and launch. Nothing is written before every check passed. */
+export async function startJob(req: StartRequest): Promise<StartResult> {
+  const beads = validateBeadsId(req.beads)
+  const promptFile = validatePromptFile(req.promptFile, req.cwd)
+  const prefixes = allowedPrefixes(req.env, req.extraPrefixes)
+  const worktree = resolveWorktree(req.worktree, req.cwd, prefixes)
+  if (req.timeoutSec !== undefined && !(req.timeoutSec > 0)) throw new DxError('invalid --timeout: expected a positive duration such as 90s, 30m or 2h')
+  for (const g of (await req.gates?.(worktree)) ?? []) {
+    if (!g.passed) {
+      throw new DxError(`${g.gate} gate failed: ${g.reason_code}${g.details.message ? ` (${String(g.details.message)})` : ''}`, {
+        exitCode: ExitCode.gateFailed,
+        reasonCode: g.reason_code ?? undefined,
+      })
+    }
+  }
+  const ctx: ProviderContext = {env: req.env, cwd: worktree, timeoutMs: 15_000}
+  const auth = await resolveJobAuth(req.provider, ctx)
+  const preflight = await cachedPreflight(req.root, req.provider, ctx, req.preflightTtlSec ?? 300)
+  if (!preflight.passed) {
+    const failed = preflight.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.detail}`)
+    throw new DxError(`preflight failed for ${req.provider.name}: ${failed.join('; ') || preflight.reason_code || 'see dx-runner preflight'}`, {
+      exitCode: ExitCode.preflightFailed,
+      reasonCode: preflight.reason_code,
+    })
+  }
+  const selection = await req.provider.selectModel(ctx, req.model)
+
+  const paths = jobPaths(req.root, req.provider.name, beads)
+  ensureDir(req.root)
+  ensureDir(paths.dir)
+  const lock = acquireJobLock(paths.lock)
+  try {
+    const existing = findJob(req.root, beads)
+    for (const p of new Set([existing, paths].filter((x): x is JobPaths => x !== undefined))) {
+      if (isJobActive(p)) {
+        throw new DxError(`job ${beads} is already active (${p.provider}); stop it first or pick another --beads`, {exitCode: ExitCode.alreadyActive})
+      }
+    }
+    // A finished job of the same id is replaced: keep its logs, drop its state.
+    for (const p of new Set([existing, paths].filter((x): x is JobPaths => x !== undefined))) {
+      rotateLogs(p, req.keepLogs ?? 5)
+      for (const f of [p.rc, p.outcome, p.pid, p.monitorPid, p.heartbeat, p.timeoutMarker, p.mutation, p.contract]) removeQuietly(f)
+      if (p !== paths) removeQuietly(p.meta)
+    }
+    const meta: JobMeta = {
+      schema_version: 1,
+      beads,
+      provider: req.provider.name,
+      worktree,
+      repo: req.repo ?? null,
+      prompt_file: promptFile,
+      model: req.model ?? null,
+      selected_model: selection.selected_model,
+      fallback_reason: selection.fallback_reason,
+      execution_mode: req.pty ? 'pty-detached' : 'detached',
+      retries: 0,
+      created_at: new Date().toISOString(),
+      timeout_sec: req.timeoutSec ?? null,
+      blocked: null,
+    }
+    const contract: JobContract = {
+      worktree,
+      required_baseline: req.requiredBaseline ?? null,
+      feature_key: req.featureKey ?? null,
+      timeout_sec: req.timeoutSec ?? null,
+    }
+    writeJsonAtomic(paths.contract, contract)
+    writeJsonAtomic(paths.meta, meta)
+    let launched: Launched
+    try {
+      launched = await launchAttempt({paths, meta, provider: req.provider, auth, env: req.env, pty: req.pty ?? false, keepSnapshot: false})
+    } catch (error) {
+      // Nothing was spawned: leave no half-registered job behind.
+      if (!existsSync(paths.monitorPid)) {
+        for (const f of [paths.meta, paths.contract, paths.mutation, paths.heartbeat]) removeQuietly(f)
+      }
+      throw error
+    }
+    return {paths, meta, launched, preflight}
+  } finally {
+    lock.release()
+  }
+}

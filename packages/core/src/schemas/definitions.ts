@@ -1,0 +1,39 @@
+import {HEALTH_STATES, REASON_CODES} from '../health/reason-codes.js'
+
+export const isoDate = {type: 'string', format: 'date-time'} as const
+export const state = {type: 'string', enum: [...HEALTH_STATES]} as const
+export const reasonCode = {type: 'string', enum: [...REASON_CODES]} as const
+export const outcomeState = {type: 'string', enum: ['success', 'failed', 'killed', 'no_op']} as const
+export const nonNegInt = {type: 'integer', minimum: 0} as const
+export const beads = {type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$'} as const
+export const providerName = {type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,39}$'} as const
+
+export const telemetryExtras = {
+  input_tokens: nonNegInt,
+  output_tokens: nonNegInt,
+  cost_usd: {type: 'number', minimum: 0},
+  tool_calls: nonNegInt,
+  session_id: {type: 'string'},
+} as const
+
+export const checkList = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'status', 'detail'],
+    properties: {name: {type: 'string'}, status: {type: 'string', enum: ['ok', 'warn', 'fail']}, detail: {type: 'string'}},
+  },
+} as const
+
+export const gateResult = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['gate', 'passed', 'reason_code', 'details'],
+  properties: {
+    gate: {type: 'string'},
+    passed: {type: 'boolean'},
+    reason_code: {anyOf: [reasonCode, {type: 'null'}]},
+    details: {type: 'object'},
+  },
+} as const
