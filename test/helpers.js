@@ -1,0 +1,185 @@
+// Shared e2e harness: every test gets its own DX_RUNNER_HOME, HOME, TMPDIR and git worktree,
+// drives the built CLI exactly as a shell user would, and ends every process group it started.
+import {spawn, spawnSync, execFileSync} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const BIN = join(REPO, 'packages/cli/bin/run.js')
+export const NODE_BIN = join(REPO, 'node_modules/.bin')
+export const TOKEN = 'dxr-test-token-7f3a9c2e5b1d'
+
+export function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms))
+}
+
+export async function waitFor(fn, {timeoutMs = 60_000, intervalMs = 200, what = 'condition'} = {}) {
+  const end = Date.now() + timeoutMs
+  let last
+  for (;;) {
+    last = await fn()
+    if (last) return last
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await sleep(intervalMs)
+  }
+}
+
+/** A fresh sandbox: artifact root, HOME, TMPDIR, and a git worktree under /tmp/agents. */
+export function sandbox(label = 'job') {
+  const base = mkdtempSync(join(tmpdir(), `dxr-e2e-${label}-`))
+  mkdirSync('/tmp/agents', {recursive: true})
+  const agentsDir = mkdtempSync(`/tmp/agents/dxr-e2e-${label}-`)
+  const worktree = join(agentsDir, 'repo')
+  mkdirSync(worktree)
+  const git = (...args) => execFileSync('git', args, {cwd: worktree, stdio: 'pipe', env: {...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com'}}).toString().trim()
+  git('init', '-q', '-b', 'main')
+  writeFileSync(join(worktree, 'README.md'), '# sandbox repo\n')
+  git('add', '.')
+  git('commit', '-q', '-m', 'initial')
+  const home = join(base, 'home')
+  const tmp = join(base, 'tmp')
+  const root = join(base, 'dx-home')
+  mkdirSync(home)
+  mkdirSync(tmp)
+  const prompt = join(base, 'prompt.md')
+  writeFileSync(prompt, 'Create a file named sim-output.txt in the current directory.\n')
+  const env = {
+    PATH: `${NODE_BIN}:${process.env.PATH}`,
+    HOME: home,
+    TMPDIR: tmp,
+    DX_RUNNER_HOME: root,
+    LANG: 'C.UTF-8',
+  }
+  const sb = {
+    base,
+    agentsDir,
+    worktree,
+    root,
+    home,
+    prompt,
+    env,
+    git,
+    /** Run the CLI to completion. */
+    run(args, opts = {}) {
+      const r = spawnSync(process.execPath, [BIN, ...args], {
+        cwd: opts.cwd ?? worktree,
+        env: {...env, ...(opts.env ?? {})},
+        encoding: 'utf8',
+        timeout: opts.timeoutMs ?? 120_000,
+        input: opts.input ?? '',
+      })
+      return {code: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal}
+    },
+    json(args, opts) {
+      const r = sb.run(args, opts)
+      let doc
+      try {
+        doc = JSON.parse(r.stdout)
+      } catch {
+        throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\nstderr: ${r.stderr}`)
+      }
+      return {...r, doc}
+    },
+    /** Every monitor.pid under the root: the process groups this sandbox started. */
+    groups() {
+      const out = []
+      if (!existsSync(root)) return out
+      for (const p of readdirSync(root)) {
+        const dir = join(root, p)
+        let names = []
+        try {
+          names = readdirSync(dir)
+        } catch {
+          continue
+        }
+        for (const n of names) {
+          if (!n.endsWith('.monitor.pid')) continue
+          const pid = Number(readFileSync(join(dir, n), 'latin1').split(' ')[0])
+          if (pid > 0) out.push(pid)
+        }
+      }
+      return out
+    },
+    /** Kill what this sandbox started (by process group) and remove its files. */
+    async cleanup() {
+      for (const g of sb.groups()) {
+        if (groupAlive(g)) {
+          try {
+            process.kill(-g, 'SIGKILL')
+          } catch {}
+        }
+      }
+      await waitFor(() => sb.groups().every((g) => !groupAlive(g)), {timeoutMs: 10_000, what: 'sandbox groups to end'}).catch(() => {})
+      rmSync(base, {recursive: true, force: true})
+      rmSync(agentsDir, {recursive: true, force: true})
+    },
+  }
+  return sb
+}
+
+/** Live (non-zombie) members of a process group, from /proc. */
+export function groupMembers(pgid) {
+  const out = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    let stat
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'latin1')
+    } catch {
+      continue
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    if (Number(f[2]) === pgid && f[0] !== 'Z' && f[0] !== 'X') out.push(Number(name))
+  }
+  return out
+}
+
+export function groupAlive(pgid) {
+  return groupMembers(pgid).length > 0
+}
+
+export function jobFile(sb, provider, beads, suffix) {
+  return join(sb.root, provider, `${beads}.${suffix}`)
+}
+
+/** Every file under a directory (for leak scans and "nothing written" checks). */
+export function walk(dir) {
+  const out = []
+  if (!existsSync(dir)) return out
+  for (const e of readdirSync(dir, {withFileTypes: true})) {
+    const p = join(dir, e.name)
+    if (e.isDirectory()) out.push(...walk(p))
+    else out.push(p)
+  }
+  return out
+}
+
+/** Start the loopback model simulator in its own process; resolves to {url, pid, stop()}. */
+export async function startSimulatorProcess(extraEnv = {}) {
+  const child = spawn(process.execPath, [join(REPO, 'packages/provider-testkit/bin/simulator.js')], {
+    env: {...process.env, ...extraEnv},
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const line = await new Promise((resolve, reject) => {
+    let buf = ''
+    child.stdout.on('data', (d) => {
+      buf += d
+      const i = buf.indexOf('\n')
+      if (i >= 0) resolve(buf.slice(0, i))
+    })
+    child.once('exit', (code) => reject(new Error(`simulator exited ${code}`)))
+  })
+  const info = JSON.parse(line)
+  return {
+    url: info.url,
+    pid: child.pid,
+    stop: () =>
+      new Promise((r) => {
+        if (child.exitCode !== null) return r()
+        child.once('exit', () => r())
+        child.kill('SIGTERM')
+      }),
+  }
+}
