@@ -3,6 +3,7 @@ import {artifactRoot, DxError, ExitCode, findJob, resolveThresholds, validateBea
 import {DxCommand} from '../lib/base-command.js'
 import {observeAll} from '../lib/observe.js'
 import {reportDoc, reportMarkdown} from '../lib/views.js'
+import {contractGates} from '../lib/gates.js'
 
 export default class Report extends DxCommand {
   static summary = 'Full report of one job.'
@@ -20,7 +21,8 @@ export default class Report extends DxCommand {
     if (!paths) throw new DxError(`no job ${beads}`, {exitCode: ExitCode.jobError})
     const [view] = await observeAll([paths], await this.providers(), resolveThresholds(process.env), {freshMutations: true, fullTelemetry: true})
     if (!view.meta) throw new DxError(`job ${beads} has corrupt metadata (${paths.meta})`, {exitCode: ExitCode.jobError})
-    const doc = reportDoc(view)
+    const gates = view.state.startsWith('exited') ? await contractGates(paths) : []
+    const doc = reportDoc(view, gates.length > 0 ? gates : undefined)
     if (flags.format === 'markdown') process.stdout.write(reportMarkdown(doc))
     else this.printJson(doc)
   }

@@ -40,3 +40,42 @@ export async function baselineGate(worktree: string, required: string): Promise<
   if (shallow) return {...base, passed: false, reason_code: 'baseline_unknown', details: {...base.details, sha, head, shallow, message: 'shallow clone cannot tell'}}
   return {...base, passed: false, reason_code: 'baseline_not_met', details: {...base.details, sha, head, message: 'not an ancestor of HEAD'}}
 }
+
+/** Integrity: the reported commit exists and is reachable from HEAD. */
+export async function integrityGate(worktree: string, reported: string): Promise<GateResult> {
+  await requireGitWorktree(worktree)
+  const details: Record<string, unknown> = {worktree, reported_commit: reported}
+  if (!SHA_LIKE.test(reported)) return {gate: 'integrity', passed: false, reason_code: 'commit_not_found', details: {...details, message: 'not a commit sha'}}
+  const sha = await resolveCommit(worktree, reported)
+  if (!sha) return {gate: 'integrity', passed: false, reason_code: 'commit_not_found', details: {...details, message: 'no such commit'}}
+  const anc = await git(worktree, ['merge-base', '--is-ancestor', sha, 'HEAD'])
+  if (anc.code === 0) return {gate: 'integrity', passed: true, reason_code: null, details: {...details, sha}}
+  return {gate: 'integrity', passed: false, reason_code: 'commit_not_reachable', details: {...details, sha, message: 'not reachable from HEAD'}}
+}
+
+/** Feature key: every commit in base..HEAD carries the trailer `Feature-Key: <id>`. */
+export async function featureKeyGate(worktree: string, featureKey: string, base: string): Promise<GateResult> {
+  await requireGitWorktree(worktree)
+  const details: Record<string, unknown> = {worktree, feature_key: featureKey, base}
+  const baseSha = await resolveCommit(worktree, base)
+  if (!baseSha) throw new DxError(`--base ${JSON.stringify(base)} is not a commit in ${worktree}`)
+  const sep = '\u001e'
+  const r = await git(worktree, ['log', '--format=%H%x1f%s%x1f%(trailers:key=Feature-Key,valueonly,separator=%x1d)' + sep, `${baseSha}..HEAD`])
+  if (r.code !== 0) throw new DxError(`git log failed in ${worktree}: ${r.stderr.trim().split('\n')[0]}`)
+  const commits = r.stdout
+    .split(sep)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((rec) => {
+      const [sha, subject, keys] = rec.split('\u001f')
+      return {sha, subject, keys: (keys ?? '').split('\u001d').map((k) => k.trim()).filter(Boolean)}
+    })
+  const missing = commits.filter((c) => !c.keys.includes(featureKey)).map((c) => ({sha: c.sha, subject: c.subject}))
+  const passed = missing.length === 0
+  return {
+    gate: 'feature-key',
+    passed,
+    reason_code: passed ? null : 'feature_key_missing',
+    details: {...details, commits_checked: commits.length, missing},
+  }
+}

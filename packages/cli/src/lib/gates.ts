@@ -1,0 +1,44 @@
+import {Flags, type Command} from '@oclif/core'
+import {
+  artifactRoot, baselineGate, DxError, ExitCode, featureKeyGate, findJob, readJsonFile,
+  type GateResult, type JobContract, type JobPaths, type MutationSnapshot,
+} from '@dx-runner/core'
+
+/** The commit a job's worktree was at when it started (from its .mutation snapshot). */
+export function jobStartCommit(beads: string): string {
+  const paths = findJob(artifactRoot(), beads)
+  if (!paths) throw new DxError(`no job ${beads}`, {exitCode: ExitCode.jobError})
+  const snap = readJsonFile<MutationSnapshot>(paths.mutation)
+  if (snap.kind !== 'ok' || !snap.value.base_head) throw new DxError(`job ${beads} has no recorded start commit; pass --base`)
+  return snap.value.base_head
+}
+
+/** The gates a job's .contract promised, run against its worktree now (for report). */
+export async function contractGates(paths: JobPaths): Promise<GateResult[]> {
+  const c = readJsonFile<JobContract>(paths.contract)
+  if (c.kind !== 'ok') return []
+  const out: GateResult[] = []
+  const snap = readJsonFile<MutationSnapshot>(paths.mutation)
+  try {
+    if (c.value.required_baseline) out.push(await baselineGate(c.value.worktree, c.value.required_baseline))
+    if (c.value.feature_key && snap.kind === 'ok' && snap.value.base_head) {
+      out.push(await featureKeyGate(c.value.worktree, c.value.feature_key, snap.value.base_head))
+    }
+  } catch {
+    // the worktree is gone or not a repository any more: the report still answers
+  }
+  return out
+}
+
+export const worktreeFlag = Flags.string({description: 'git worktree to examine', required: true})
+
+export function printGate(cmd: Command, r: GateResult, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(r, null, 2)}\n`)
+    return
+  }
+  cmd.log(`${r.gate} gate: ${r.passed ? 'passed' : `FAILED (${r.reason_code})`}`)
+  const missing = r.details.missing as {sha: string; subject: string}[] | undefined
+  for (const m of missing ?? []) cmd.log(`  missing Feature-Key: ${m.sha.slice(0, 12)} ${m.subject}`)
+  if (!r.passed && typeof r.details.message === 'string') cmd.log(`  ${r.details.message}`)
+}
