@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
-import {artifactRoot, listJobs, validateBeadsId} from '@dx-runner/core'
+import {artifactRoot, DxError, listJobs, validateBeadsId} from '@dx-runner/core'
 import {DxCommand, thresholdFlags, thresholdsFrom} from '../lib/base-command.js'
 import {observeAll} from '../lib/observe.js'
-import {statusRow, statusTable} from '../lib/views.js'
+import {statusRow, statusTable, type StatusRow} from '../lib/views.js'
 
 export default class Status extends DxCommand {
   static summary = 'One row per job: state, reason, progress.'
@@ -12,6 +12,8 @@ export default class Status extends DxCommand {
     beads: Flags.string({description: 'only this job'}),
     provider: Flags.string({description: 'only jobs of this provider'}),
     json: Flags.boolean({description: 'print JSON (schema: status)', default: false}),
+    watch: Flags.boolean({char: 'w', description: 'redraw the table in place every --interval seconds until interrupted', default: false}),
+    interval: Flags.string({description: 'seconds between redraws with --watch', default: '2'}),
     ...thresholdFlags,
   }
 
@@ -19,13 +21,56 @@ export default class Status extends DxCommand {
     const {flags} = await this.parse(Status)
     if (flags.beads !== undefined) validateBeadsId(flags.beads)
     const thresholds = thresholdsFrom(flags, process.env)
-    const jobs = listJobs(artifactRoot()).filter(
-      (j) => (flags.beads === undefined || j.beads === flags.beads) && (flags.provider === undefined || j.provider === flags.provider),
-    )
-    const views = jobs.length > 0 ? await observeAll(jobs, await this.providers(), thresholds) : []
-    const rows = views.map(statusRow)
+    const rowsNow = async () => {
+      const jobs = listJobs(artifactRoot()).filter(
+        (j) => (flags.beads === undefined || j.beads === flags.beads) && (flags.provider === undefined || j.provider === flags.provider),
+      )
+      const views = jobs.length > 0 ? await observeAll(jobs, await this.providers(), thresholds) : []
+      return views.map(statusRow)
+    }
+    if (flags.watch) {
+      if (flags.json) throw new DxError('--watch and --json do not go together; poll `status --json` instead')
+      const interval = Number(flags.interval)
+      if (!(interval > 0)) throw new DxError(`invalid --interval ${JSON.stringify(flags.interval)}: expected seconds > 0`)
+      await watchTable(rowsNow, interval)
+      return
+    }
+    const rows = await rowsNow()
     if (flags.json) this.printJson({generated_at: new Date().toISOString(), jobs: rows})
     else if (rows.length === 0) this.log('no jobs')
     else process.stdout.write(statusTable(rows))
+  }
+}
+
+/** Redraw in place like watch(1): one write per frame, cursor home, each line cleared to its end, no full-screen clear. */
+async function watchTable(rowsNow: () => Promise<StatusRow[]>, intervalSec: number): Promise<void> {
+  const tty = process.stdout.isTTY === true
+  let stopping = false
+  let wake: (() => void) | undefined
+  const stop = () => {
+    stopping = true
+    wake?.()
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  if (tty) process.stdout.write('\u001b[?1049h\u001b[?25l')
+  try {
+    while (!stopping) {
+      const rows = await rowsNow()
+      const head = `dx-runner status  every ${intervalSec}s  ${new Date().toISOString()}\n\n`
+      const body = rows.length === 0 ? 'no jobs\n' : statusTable(rows)
+      const frame = head + body
+      if (tty) process.stdout.write(`\u001b[H${frame.split('\n').join('\u001b[K\n')}\u001b[J`)
+      else process.stdout.write(`${frame}\n`)
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, intervalSec * 1000)
+        wake = () => {
+          clearTimeout(t)
+          resolve()
+        }
+      })
+    }
+  } finally {
+    if (tty) process.stdout.write('\u001b[?25h\u001b[?1049l')
   }
 }

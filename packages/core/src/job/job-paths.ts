@@ -42,6 +42,7 @@ export interface JobPaths {
   mutation: string
   heartbeat: string
   timeoutMarker: string
+  watchdog: string
   tmpDir: string
   lock: string
 }
@@ -64,6 +65,7 @@ export function jobPaths(root: string, provider: string, beads: string): JobPath
     mutation: `${base}.mutation`,
     heartbeat: `${base}.heartbeat`,
     timeoutMarker: `${base}.timeout`,
+    watchdog: `${base}.watchdog`,
     tmpDir: `${base}.tmp`,
     lock: join(root, '.locks', `${beads}.lock`),
   }

@@ -21,7 +21,7 @@ export interface RestartResult {
 export async function restartJob(
   paths: JobPaths,
   provider: ProviderV1,
-  opts: {env: NodeJS.ProcessEnv; keepLogs?: number; graceMs?: number; clearBlocked?: boolean},
+  opts: {env: NodeJS.ProcessEnv; keepLogs?: number; graceMs?: number; clearBlocked?: boolean; countRetry?: boolean},
 ): Promise<RestartResult> {
   const lock = acquireJobLock(paths.lock)
   try {
@@ -35,7 +35,7 @@ export async function restartJob(
     }
     rotateLogs(paths, opts.keepLogs ?? 5)
     for (const f of [paths.rc, paths.outcome, paths.pid, paths.monitorPid, paths.heartbeat, paths.timeoutMarker]) removeQuietly(f)
-    const next: JobMeta = {...meta, retries: meta.retries + 1}
+    const next: JobMeta = {...meta, retries: meta.retries + (opts.countRetry === false ? 0 : 1)}
     if (opts.clearBlocked !== false && next.blocked) next.blocked = null
     writeJsonAtomic(paths.meta, next)
     const launched = await launchAttempt({paths, meta: next, provider, auth, env: opts.env, pty: next.execution_mode === 'pty-detached', keepSnapshot: true})

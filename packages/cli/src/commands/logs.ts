@@ -1,0 +1,66 @@
+import {Flags} from '@oclif/core'
+import {closeSync, openSync, readSync, statSync} from 'node:fs'
+import {artifactRoot, DxError, ExitCode, findJob, isJobActive, readTailLines, validateBeadsId} from '@dx-runner/core'
+import {DxCommand} from '../lib/base-command.js'
+
+export default class Logs extends DxCommand {
+  static summary = 'Print a job\'s output; --follow keeps printing until the job ends.'
+  static description = 'Shows the last --lines lines of the job\'s log. With --follow it then prints what the agent writes, follows the log across a restart, and exits once the job has ended.'
+  static examples = ['<%= config.bin %> logs --beads bd-123', '<%= config.bin %> logs --beads bd-123 --follow --lines 0']
+  static flags = {
+    beads: Flags.string({description: 'job id', required: true}),
+    follow: Flags.boolean({char: 'f', description: 'keep printing new output until the job ends', default: false}),
+    lines: Flags.integer({char: 'n', description: 'lines of existing output to show first', default: 50, min: 0}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Logs)
+    const beads = validateBeadsId(flags.beads)
+    const paths = findJob(artifactRoot(), beads)
+    if (!paths) throw new DxError(`no job ${beads}`, {exitCode: ExitCode.jobError})
+    const size = () => {
+      try {
+        const st = statSync(paths.log)
+        return {size: st.size, ino: st.ino}
+      } catch {
+        return {size: 0, ino: -1}
+      }
+    }
+    let pos = size()
+    if (flags.lines > 0) {
+      const lines = readTailLines(paths.log, 256 * 1024)
+      if (lines.length > 0 && lines.at(-1) === '') lines.pop()
+      const shown = lines.slice(-flags.lines)
+      if (shown.length > 0) process.stdout.write(`${shown.join('\n')}\n`)
+    }
+    if (!flags.follow) return
+    let stopping = false
+    const stop = () => {
+      stopping = true
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+    let endedRounds = 0
+    while (!stopping) {
+      const now = size()
+      if (now.ino !== pos.ino || now.size < pos.size) pos = {size: 0, ino: now.ino} // rotated by a restart
+      if (now.size > pos.size) {
+        const fd = openSync(paths.log, 'r')
+        try {
+          const buf = Buffer.alloc(Math.min(now.size - pos.size, 1024 * 1024))
+          const n = readSync(fd, buf, 0, buf.length, pos.size)
+          process.stdout.write(buf.subarray(0, n))
+          pos = {size: pos.size + n, ino: now.ino}
+        } finally {
+          closeSync(fd)
+        }
+        continue
+      }
+      // The job has ended and its output is drained (checked twice, so a last write is not lost).
+      if (!isJobActive(paths)) {
+        if (++endedRounds >= 2) break
+      } else endedRounds = 0
+      await new Promise((r) => setTimeout(r, 200))
+    }
+  }
+}

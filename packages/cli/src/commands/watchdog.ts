@@ -1,0 +1,142 @@
+import {Flags} from '@oclif/core'
+import {
+  acquireJobLock, artifactRoot, blockJob, decideWatchdogAction, DEFAULT_WATCHDOG_POLICY, DxError, listJobs, readJsonFile,
+  restartJob, writeJsonAtomic, type JobView, type WatchdogMemory, type WatchdogPolicy,
+} from '@dx-runner/core'
+import {join} from 'node:path'
+import {DxCommand, thresholdFlags, thresholdsFrom} from '../lib/base-command.js'
+import {observeAll} from '../lib/observe.js'
+
+export default class Watchdog extends DxCommand {
+  static summary = 'Check every job each round; restart stalled and no-op ones with backoff; block what needs a person.'
+  static description = [
+    'Restarts stalled and no_op jobs with a growing, capped backoff until --max-retries is spent, then marks them blocked / retries_exhausted.',
+    'A refused key (provider_auth_failed) is never retried: the job is blocked at once. A rate-limited job is restarted after the limit resets, without spending a retry.',
+    'One watchdog per artifact root. SIGINT/SIGTERM end it after the current round. One line per action (JSON lines with --json).',
+  ].join('\n')
+  static examples = ['<%= config.bin %> watchdog', '<%= config.bin %> watchdog --once --json', '<%= config.bin %> watchdog --interval 60 --max-retries 5']
+  static flags = {
+    interval: Flags.string({description: 'seconds between rounds', default: '30'}),
+    'max-retries': Flags.integer({description: 'restarts before a job is blocked', default: DEFAULT_WATCHDOG_POLICY.maxRetries, min: 0}),
+    'backoff-seconds': Flags.string({description: 'wait before the first restart; doubles each retry', default: String(DEFAULT_WATCHDOG_POLICY.backoffBaseSec)}),
+    'backoff-cap-seconds': Flags.string({description: 'longest wait between restarts', default: String(DEFAULT_WATCHDOG_POLICY.backoffCapSec)}),
+    once: Flags.boolean({description: 'run one round and exit', default: false}),
+    json: Flags.boolean({description: 'one JSON object per line', default: false}),
+    ...thresholdFlags,
+  }
+
+  private emit(json: boolean, entry: Record<string, unknown>): void {
+    if (json) process.stdout.write(`${JSON.stringify({at: new Date().toISOString(), ...entry})}\n`)
+    else {
+      const {action, beads, ...rest} = entry
+      const detail = Object.entries(rest)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+        .join(' ')
+      this.log(`watchdog: ${String(action)}${beads ? ` ${String(beads)}` : ''}${detail ? ` ${detail}` : ''}`)
+    }
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Watchdog)
+    const num = (name: string, raw: string) => {
+      const n = Number(raw)
+      if (raw.trim() === '' || !Number.isFinite(n) || n < 0) throw new DxError(`invalid --${name} ${JSON.stringify(raw)}: expected a non-negative number of seconds`)
+      return n
+    }
+    const interval = num('interval', flags.interval)
+    const policy: WatchdogPolicy = {
+      maxRetries: flags['max-retries'],
+      backoffBaseSec: num('backoff-seconds', flags['backoff-seconds']),
+      backoffCapSec: num('backoff-cap-seconds', flags['backoff-cap-seconds']),
+    }
+    const thresholds = thresholdsFrom(flags, process.env)
+    const root = artifactRoot()
+    let lock
+    try {
+      lock = acquireJobLock(join(root, '.locks', 'watchdog.lock'), 0)
+    } catch {
+      throw new DxError(`a watchdog is already running for ${root}; stop it first (see ${join(root, '.locks', 'watchdog.lock')})`)
+    }
+    let stopping = false
+    let wake: (() => void) | undefined
+    const onSignal = () => {
+      stopping = true
+      wake?.()
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+    try {
+      this.emit(flags.json, {action: 'started', root, interval_sec: interval, max_retries: policy.maxRetries})
+      for (let round = 1; !stopping; round++) {
+        await this.round(round, policy, thresholds, flags.json)
+        if (flags.once || stopping) break
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, interval * 1000)
+          wake = () => {
+            clearTimeout(t)
+            resolve()
+          }
+        })
+      }
+      this.emit(flags.json, {action: 'stopped', root})
+    } finally {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      lock.release()
+    }
+  }
+
+  private async round(round: number, policy: WatchdogPolicy, thresholds: ReturnType<typeof thresholdsFrom>, json: boolean): Promise<void> {
+    const providers = await this.providers()
+    let views: JobView[] = []
+    try {
+      views = await observeAll(listJobs(artifactRoot()), providers, thresholds)
+    } catch (error) {
+      this.emit(json, {action: 'round_failed', round, error: (error as Error).message})
+      return
+    }
+    let acted = 0
+    for (const v of views) {
+      try {
+        acted += (await this.handle(v, policy, json)) ? 1 : 0
+      } catch (error) {
+        // One job's failure is reported; the round goes on.
+        this.emit(json, {action: 'failed', beads: v.beads, provider: v.provider, state: v.state, reason_code: v.reason_code, error: (error as Error).message.split('\n')[0]})
+      }
+    }
+    this.emit(json, {action: 'round', round, jobs: views.length, acted})
+  }
+
+  private async handle(v: JobView, policy: WatchdogPolicy, json: boolean): Promise<boolean> {
+    if (!v.meta) return false
+    const memRead = readJsonFile<WatchdogMemory>(v.paths.watchdog)
+    const attempt = v.started_at ?? v.meta.created_at
+    const memory = memRead.kind === 'ok' ? memRead.value : undefined
+    const decision = decideWatchdogAction(
+      {state: v.state, reason_code: v.reason_code, retries: v.meta.retries, now: Date.now(), memory, attemptStartedAt: attempt},
+      policy,
+    )
+    const base = {beads: v.beads, provider: v.provider, state: v.state, reason_code: v.reason_code, retry_count: v.meta.retries}
+    switch (decision.action) {
+      case 'none':
+        return false
+      case 'wait':
+        if (!memory || memory.attempt !== attempt) writeJsonAtomic(v.paths.watchdog, {first_seen_at: new Date().toISOString(), attempt, rate_limit_waits: memory?.rate_limit_waits ?? 0})
+        this.emit(json, {action: 'waiting', ...base, until: new Date(decision.until).toISOString(), why: decision.why})
+        return false
+      case 'block':
+        await blockJob(v.paths, decision.reason_code, {stop: decision.stop})
+        this.emit(json, {action: 'blocked', ...base, reason_code: decision.reason_code})
+        return true
+      case 'restart': {
+        const provider = (await this.providers()).get(v.meta.provider)
+        const r = await restartJob(v.paths, provider, {env: process.env, countRetry: decision.countRetry, clearBlocked: false})
+        const waits = (memory?.rate_limit_waits ?? 0) + (decision.countRetry ? 0 : 1)
+        writeJsonAtomic(v.paths.watchdog, {first_seen_at: new Date().toISOString(), attempt: '-', rate_limit_waits: waits})
+        this.emit(json, {action: 'restarted', ...base, retry_count: r.meta.retries, why: decision.why, pid: r.launched.agent.pid})
+        return true
+      }
+    }
+  }
+}
