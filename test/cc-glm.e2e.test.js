@@ -111,7 +111,9 @@ describe('cc-glm end to end (real claude CLI, loopback simulator)', function () 
     expect(final.doc).to.include({state: 'exited_err', reason_code: 'provider_rate_limited'})
   })
 
-  it('exit 0 with an error result → exited_err / provider_error_result', async () => {
+  // claude 2.1.197 exits 1 whenever it reports is_error (refusal, max tokens, max turns, 401, 429, malformed:
+  // all measured), so the exit-0 variant is covered by classifyExit on the recorded fixture in provider-cc-glm.
+  it('an error result (refusal) → exited_err / provider_error_result', async () => {
     const sb = make('errres', 'error-result')
     expect(sb.run(['start', '--beads', 'bd-err', '--provider', 'cc-glm', '--prompt-file', sb.prompt]).code).to.equal(0)
     const final = await waitFor(() => {
@@ -119,7 +121,7 @@ describe('cc-glm end to end (real claude CLI, loopback simulator)', function () 
       return c.doc.state.startsWith('exited') ? c : undefined
     }, {what: 'bd-err to end'})
     expect(final.doc).to.include({state: 'exited_err', reason_code: 'provider_error_result'})
-    expect(final.doc.exit_code).to.equal('0')
+    expect(final.doc.exit_code).to.equal('1')
   })
 
   it('hang: check exits 2 when stalled and 23 when no_op; the secret is in no argv or supervisor env; stop ends the whole group', async () => {

@@ -29,6 +29,8 @@ export interface AuthResult {
   source: string
   /** Environment variables the agent needs; values are Secrets and only ever reach the child's env. */
   env: Record<string, Secret>
+  /** Non-secret settings that go with the credential (e.g. the endpoint it is valid for). */
+  plainEnv?: Record<string, string>
 }
 
 export interface ProbeResult {

@@ -1,0 +1,55 @@
+import type {TelemetryEvent} from '@dx-runner/core'
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+
+/** A stderr line (mixed into the same log) that names an HTTP auth or rate-limit status. */
+const STATUS_LINE = /(?:status|http|error|code)\D{0,20}\b(401|403|429)\b/i
+
+/** One line of `claude -p --output-format stream-json --verbose` output → a telemetry event. Pure; never throws. */
+export function parseEvent(line: string): TelemetryEvent | undefined {
+  const text = line.trim()
+  if (!text.startsWith('{')) {
+    const m = STATUS_LINE.exec(text)
+    return m ? {kind: 'error', status: Number(m[1]), message: text.slice(0, 200)} : undefined
+  }
+  let e: Record<string, unknown>
+  try {
+    e = JSON.parse(text) as Record<string, unknown>
+  } catch {
+    return undefined
+  }
+  if (typeof e !== 'object' || e === null) return undefined
+  if (e.type === 'system' && e.subtype === 'init' && typeof e.session_id === 'string') {
+    return {kind: 'session', session_id: e.session_id, model: str(e.model)}
+  }
+  if (e.type === 'system' && e.subtype === 'api_retry') {
+    return {kind: 'retry', status: num(e.error_status), error: str(e.error), attempt: num(e.attempt)}
+  }
+  if (e.type === 'assistant') {
+    const content = (e.message as {content?: unknown} | undefined)?.content
+    // The CLI prints one assistant line per content block.
+    if (Array.isArray(content) && content.some((c) => (c as {type?: unknown})?.type === 'tool_use')) {
+      const tool = content.find((c) => (c as {type?: unknown})?.type === 'tool_use') as {name?: unknown}
+      return {kind: 'tool_call', name: str(tool.name)}
+    }
+    return {kind: 'text'}
+  }
+  if (e.type === 'result') {
+    const u = (e.usage ?? {}) as Record<string, unknown>
+    const input = num(u.input_tokens)
+    const totalInput = input === undefined ? undefined : input + (num(u.cache_creation_input_tokens) ?? 0) + (num(u.cache_read_input_tokens) ?? 0)
+    return {
+      kind: 'result',
+      is_error: e.is_error === true,
+      subtype: str(e.subtype),
+      api_error_status: num(e.api_error_status),
+      text: str(e.result)?.slice(0, 500),
+      input_tokens: totalInput,
+      output_tokens: num(u.output_tokens),
+      cost_usd: num(e.total_cost_usd),
+      session_id: str(e.session_id),
+    }
+  }
+  return undefined
+}

@@ -1,0 +1,51 @@
+import {execFile} from 'node:child_process'
+import {accessSync, constants, statSync} from 'node:fs'
+import {delimiter, isAbsolute, join} from 'node:path'
+import {DxError, type PreflightCheck, type PreflightReport, type ProviderContext} from '@dx-runner/core'
+import {baseUrlFrom, isHttpUrl} from './base-url.js'
+import {resolveAuth} from './resolve-auth.js'
+
+export function findClaude(path: string | undefined): string | undefined {
+  for (const dir of (path ?? '').split(delimiter)) {
+    if (!dir || !isAbsolute(dir)) continue
+    const p = join(dir, 'claude')
+    try {
+      accessSync(p, constants.X_OK)
+      if (statSync(p).isFile()) return p
+    } catch {}
+  }
+  return undefined
+}
+
+function version(bin: string, ctx: ProviderContext): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(bin, ['--version'], {env: ctx.env, timeout: ctx.timeoutMs, encoding: 'utf8'}, (error, stdout) => {
+      resolve(error ? undefined : stdout.trim().split('\n')[0])
+    })
+  })
+}
+
+/** claude present and answering --version, a resolvable credential, a usable endpoint, the model policy. */
+export async function preflight(ctx: ProviderContext): Promise<PreflightReport> {
+  const checks: PreflightCheck[] = []
+  let reason: string | undefined
+  const bin = findClaude(ctx.env.PATH)
+  if (!bin) {
+    checks.push({name: 'claude binary', status: 'fail', detail: 'claude not found on PATH; npm i -g @anthropic-ai/claude-code'})
+  } else {
+    const v = await version(bin, ctx)
+    checks.push(v ? {name: 'claude binary', status: 'ok', detail: `${bin} (${v})`} : {name: 'claude binary', status: 'fail', detail: `${bin} --version failed`})
+  }
+  try {
+    const auth = await resolveAuth(ctx)
+    checks.push({name: 'auth', status: 'ok', detail: `from ${auth.source}`})
+  } catch (error) {
+    checks.push({name: 'auth', status: 'fail', detail: DxError.isInstance(error) ? error.message : String(error)})
+    reason = 'provider_auth_failed'
+  }
+  const url = baseUrlFrom(ctx.env)
+  checks.push(isHttpUrl(url) ? {name: 'base URL', status: 'ok', detail: url} : {name: 'base URL', status: 'fail', detail: `CC_GLM_BASE_URL ${JSON.stringify(url)} is not an http(s) URL`})
+  checks.push({name: 'model', status: 'ok', detail: 'default glm-5 (any model the endpoint serves may be given with --model)'})
+  const passed = checks.every((c) => c.status !== 'fail')
+  return {provider: 'cc-glm', passed, checks, ...(passed || !reason ? {} : {reason_code: reason})}
+}

@@ -1,0 +1,23 @@
+import type {ProviderContext, ProviderV1} from '@dx-runner/core'
+import {buildLaunch} from './build-launch.js'
+import {classifyExit} from './classify-exit.js'
+import {parseEvent} from './parse-event.js'
+import {preflight} from './preflight.js'
+import {probe} from './probe.js'
+import {resolveAuth} from './resolve-auth.js'
+
+export const ccGlmProvider: ProviderV1 = {
+  specificationVersion: 'v1',
+  name: 'cc-glm',
+  description: 'Claude Code (claude -p, stream-json) pointed at Z.ai GLM models',
+  defaultModel: 'glm-5',
+  resolveAuth,
+  preflight,
+  probe,
+  async selectModel(_ctx: ProviderContext, requested?: string) {
+    return {selected_model: requested ?? 'glm-5', fallback_reason: 'none'}
+  },
+  buildLaunch,
+  classifyExit,
+  parseEvent,
+}

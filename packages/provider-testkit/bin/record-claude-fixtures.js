@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Re-record the cc-glm parser fixtures: run the real claude CLI against the simulator once per scenario.
+// Usage: node packages/provider-testkit/bin/record-claude-fixtures.js [outDir]
+import {spawn, execFileSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {startSimulator} from '../dist/simulator/index.js'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const repo = resolve(here, '../../..')
+const out = resolve(process.argv[2] ?? join(repo, 'packages/provider-cc-glm/test/fixtures'))
+const claude = join(repo, 'node_modules/.bin/claude')
+const version = execFileSync(claude, ['--version'], {encoding: 'utf8'}).trim().split(' ')[0]
+const runs = [
+  ['answer', 'answer', {}],
+  ['write-file', 'write-file', {}],
+  ['401', '401', {CLAUDE_CODE_MAX_RETRIES: '0'}],
+  ['401-retry', '401', {CLAUDE_CODE_MAX_RETRIES: '2'}],
+  ['429', '429', {CLAUDE_CODE_MAX_RETRIES: '0'}],
+  ['error-result', 'error-result', {}],
+  ['malformed', 'malformed', {CLAUDE_CODE_MAX_RETRIES: '0'}],
+]
+const sim = await startSimulator({expectedToken: 'sim-token'})
+mkdirSync(out, {recursive: true})
+const index = {}
+try {
+  for (const [name, scenario, extra] of runs) {
+    const base = mkdtempSync(join(tmpdir(), 'dxr-rec-'))
+    const wt = join(base, 'wt')
+    mkdirSync(wt)
+    mkdirSync(join(base, 'home'))
+    mkdirSync(join(base, 'tmp'))
+    execFileSync('git', ['init', '-q'], {cwd: wt})
+    const env = {
+      PATH: process.env.PATH,
+      HOME: join(base, 'home'),
+      TMPDIR: join(base, 'tmp'),
+      IS_SANDBOX: '1',
+      ANTHROPIC_BASE_URL: `${sim.url}/s/${scenario}`,
+      ANTHROPIC_AUTH_TOKEN: 'sim-token',
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+      ...extra,
+    }
+    // Asynchronously: the simulator answers from this same process.
+    const r = await new Promise((done) => {
+      const child = spawn(claude, ['-p', '--model', 'glm-5', '--output-format', 'stream-json', '--verbose', '--dangerously-skip-permissions'], {cwd: wt, env})
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (d) => (stdout += d))
+      child.stderr.on('data', (d) => (stderr += d))
+      const timer = setTimeout(() => child.kill('SIGKILL'), 180_000)
+      child.on('close', (status) => {
+        clearTimeout(timer)
+        done({status, stdout, stderr})
+      })
+      child.stdin.end('Create a file named sim-output.txt in the current directory.\n')
+    })
+    // Machine-specific paths are replaced so fixtures stay stable.
+    const scrub = (s) => s.split(base).join('/tmp/fixture').split(sim.url).join('http://127.0.0.1:PORT')
+    writeFileSync(join(out, `${name}.stdout.jsonl`), scrub(r.stdout))
+    writeFileSync(join(out, `${name}.stderr.txt`), scrub(r.stderr))
+    index[name] = {exit_code: r.status, scenario, cli_version: version, env: extra}
+    console.log(`${name}: exit ${r.status}, ${r.stdout.split('\n').filter(Boolean).length} events`)
+    rmSync(base, {recursive: true, force: true})
+  }
+} finally {
+  await sim.close()
+}
+writeFileSync(join(out, 'index.json'), `${JSON.stringify(index, null, 2)}\n`)
+for (const [name] of runs) {
+  const text = readFileSync(join(out, `${name}.stdout.jsonl`), 'utf8')
+  if (/sk-|Bearer /.test(text)) throw new Error(`${name}: fixture looks like it holds a credential`)
+}

@@ -1,0 +1,3 @@
+export * from './simulator.js'
+export * from './scenarios.js'
+export {plan} from './anthropic.js'

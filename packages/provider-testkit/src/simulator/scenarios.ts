@@ -1,0 +1,10 @@
+/** What the simulated model service does with a request. */
+export const SCENARIOS = ['answer', 'write-file', 'hang', 'slow', '401', '429', 'malformed', 'error-result'] as const
+export type Scenario = (typeof SCENARIOS)[number]
+
+export function isScenario(s: string | undefined): s is Scenario {
+  return s !== undefined && (SCENARIOS as readonly string[]).includes(s)
+}
+
+/** The file the write-file scenario asks the agent to create in its working directory. */
+export const SIM_OUTPUT_FILE = 'sim-output.txt'
