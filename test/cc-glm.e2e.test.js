@@ -43,8 +43,10 @@ describe('cc-glm end to end (real claude CLI, loopback simulator)', function () 
 
   it('start → status lists it → the agent writes a file → check exited_ok → report with mutations, model, rc and tokens', async () => {
     const sb = make('ok', 'write-file')
-    const start = sb.json(['start', '--beads', 'bd-ok', '--provider', 'cc-glm', '--prompt-file', sb.prompt, '--worktree', sb.worktree, '--json'])
+    const start = sb.json(['start', '--beads', 'bd-ok', '--provider', 'cc-glm', '--prompt-file', sb.prompt, '--worktree', sb.worktree, '--json', '--verbose'])
     expect(start.code, start.stderr).to.equal(0)
+    // diagnostics go to stderr through the logger; stdout holds only the document
+    expect(start.stderr).to.match(/dx-runner debug: preflight .*supervisor \d+, agent \d+/)
     await expectValid('start', start.doc)
     expect(start.doc).to.include({beads: 'bd-ok', provider: 'cc-glm', selected_model: 'glm-5', execution_mode: 'detached'})
 

@@ -6,7 +6,7 @@ import {inspect} from 'node:util'
 import {
   allowedPrefixes, buildRegistry, DxError, formatElapsed, identityOf, isAlive, parseDuration, parseIdentity, parseProcStat,
   permissionGate, readJsonFile, readRcFile, requireProvider, resolveThresholds, Secret, validateBeadsId, writeJsonAtomic,
-  parsePorcelainV2, acquireJobLock,
+  parsePorcelainV2, acquireJobLock, parseTimes,
 } from '../dist/index.js'
 
 describe('beads ids', () => {
@@ -161,5 +161,12 @@ describe('git porcelain parsing', () => {
     const sha = 'a'.repeat(40)
     const out = [`# branch.oid ${sha}`, '# branch.head main', `1 .M N... 100644 100644 100644 ${sha} ${sha} src/a b.ts`, `2 R. N... 100644 100644 100644 ${sha} ${sha} R100 new.ts`, 'old.ts', '? untracked.txt', ''].join('\0')
     expect(parsePorcelainV2(out)).to.deep.equal({head: sha, dirty: ['src/a b.ts', 'new.ts', 'untracked.txt']})
+  })
+})
+
+describe('supervisor cpu times', () => {
+  it('sums the children line of `times`', () => {
+    expect(parseTimes('0m0.00s 0m0.01s\n0m1.50s 1m0.25s\n')).to.equal(61.75)
+    expect(parseTimes('garbage')).to.equal(undefined)
   })
 })

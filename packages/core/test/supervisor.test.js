@@ -58,6 +58,7 @@ describe('supervisor (real sh)', function () {
     expect(statSync(paths.rc).mode & 0o777).to.equal(0o600)
     expect(existsSync(`${paths.rc}.tmp`)).to.equal(false)
     expect(launched.agent.pid).to.not.equal(launched.monitor.pid)
+    expect(readFileSync(paths.cputime, 'utf8').split('\n')[1]).to.match(/^\d+m[\d.]+s \d+m[\d.]+s$/)
   })
 
   it('records the real agent PID and keeps the secret out of its own argv and environ', async () => {

@@ -45,6 +45,7 @@ export default class Start extends DxCommand {
       cwd: process.cwd(),
       gates: required ? async (wt): Promise<GateResult[]> => [await baselineGate(wt, required)] : undefined,
     })
+    await this.diag(`preflight ${r.preflight.checks.map((c) => `${c.name}=${c.status}`).join(' ')}; supervisor ${r.launched.monitor.pid}, agent ${r.launched.agent.pid}`)
     const doc = {
       beads: r.meta.beads,
       provider: r.meta.provider,

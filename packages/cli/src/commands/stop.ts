@@ -20,6 +20,7 @@ export default class Stop extends DxCommand {
     if (!paths) throw new DxError(`no job ${beads}`, {exitCode: ExitCode.jobError})
     const grace = flags.grace === undefined ? 10 : Number(flags.grace)
     if (!Number.isFinite(grace) || grace < 0) throw new DxError(`invalid --grace ${JSON.stringify(flags.grace)}: expected seconds`)
+    await this.diag(`stopping ${paths.provider}/${beads}: TERM to the process group, KILL after ${grace}s`)
     const r = await stopJob(paths, grace * 1000)
     const [view] = await observeAll([paths], await this.providers(), resolveThresholds(process.env))
     const doc = {...r, state: view.state, reason_code: view.reason_code}

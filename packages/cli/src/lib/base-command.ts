@@ -4,7 +4,19 @@ import {loadProviders, type LoadedProviders} from './providers.js'
 
 /** Shared behaviour: one clear stderr line per error, exit codes from core's table (usage errors are 1). */
 export abstract class DxCommand extends Command {
-  static baseFlags = {}
+  static baseFlags = {
+    verbose: Flags.boolean({description: 'diagnostics on stderr (same as DX_RUNNER_LOG_LEVEL=debug)', default: false, helpGroup: 'GLOBAL'}),
+  }
+
+  /** A diagnostic line on stderr through the one winston logger; winston loads only when diagnostics are on. */
+  protected async diag(message: string): Promise<void> {
+    const verbose = this.argv.includes('--verbose')
+    const level = verbose ? 'debug' : process.env.DX_RUNNER_LOG_LEVEL
+    if (!level || !['debug', 'info', 'verbose', 'silly'].includes(level)) return
+    const {getLogger} = await import('@dx-runner/core')
+    const log = await getLogger({level})
+    log.debug(message)
+  }
 
   private providersPromise?: Promise<LoadedProviders>
 

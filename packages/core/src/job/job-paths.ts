@@ -43,6 +43,7 @@ export interface JobPaths {
   heartbeat: string
   timeoutMarker: string
   watchdog: string
+  cputime: string
   tmpDir: string
   lock: string
 }
@@ -66,6 +67,7 @@ export function jobPaths(root: string, provider: string, beads: string): JobPath
     heartbeat: `${base}.heartbeat`,
     timeoutMarker: `${base}.timeout`,
     watchdog: `${base}.watchdog`,
+    cputime: `${base}.cputime`,
     tmpDir: `${base}.tmp`,
     lock: join(root, '.locks', `${beads}.lock`),
   }

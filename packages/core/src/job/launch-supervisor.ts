@@ -6,6 +6,7 @@ import type {LaunchSpec} from '../provider/provider-v1.js'
 import {readIdentityFile, type ProcessIdentity} from './identity.js'
 import type {JobPaths} from './job-paths.js'
 import {SUPERVISOR_SCRIPT} from './supervisor-script.js'
+import {registerSecretForRedaction} from '../logger.js'
 
 export interface LaunchOptions {
   paths: JobPaths
@@ -78,6 +79,7 @@ export async function launchSupervisor(opts: LaunchOptions): Promise<Launched> {
   }
   const secretLines = Object.entries(spec.secretEnv).map(([k, v]) => {
     const value = v.reveal()
+    registerSecretForRedaction(value)
     if (/[\n\r\0]/.test(value)) throw new DxError(`secret for ${k} contains a newline or NUL`, {exitCode: ExitCode.authFailed})
     return `${k}=${value}\n`
   })

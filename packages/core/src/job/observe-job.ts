@@ -11,7 +11,7 @@ import {isJobMeta, isOutcomeRecord, type JobMeta, type OutcomeRecord} from './jo
 import {readTailLines} from './log-tail.js'
 import {countMutations, type MutationSnapshot} from './mutations.js'
 import {bootTimeMs, CLOCK_TICKS, type ProcessTable} from './proc.js'
-import {FILE_MODE, readJsonFile, readRcFile, removeQuietly, writeJsonAtomic} from './store.js'
+import {FILE_MODE, readJsonFile, readRcFile, readSmallFile, removeQuietly, writeJsonAtomic} from './store.js'
 import {stopProcessGroup} from './kill-group.js'
 import {writeFileSync} from 'node:fs'
 
@@ -161,6 +161,15 @@ function pidAge(id: ProcessIdentity | undefined, now: number): number | null {
   const boot = bootTimeMs()
   if (!boot) return null
   return Math.max(0, Math.round((now - (boot + (id.starttime / CLOCK_TICKS) * 1000)) / 1000))
+}
+
+/** Children's CPU seconds from the shell's `times` output (second line: user and system of waited children). */
+export function parseTimes(text: string): number | undefined {
+  const line = text.split('\n')[1]
+  if (!line) return undefined
+  let total = 0
+  for (const m of line.matchAll(/(\d+)m([\d.]+)s/g)) total += Number(m[1]) * 60 + Number(m[2])
+  return Number.isFinite(total) ? total : undefined
 }
 
 /** Gather the facts of one job from disk and /proc, derive its health, and (when acting) persist what was learnt. */
@@ -320,6 +329,11 @@ export async function observeJob(paths: JobPaths, ctx: ObserveContext): Promise<
     }
   }
 
+  if (outcome) {
+    const t = readSmallFile(paths.cputime, 4096)
+    const cpu = t.kind === 'ok' ? parseTimes(t.value) : undefined
+    if (cpu !== undefined) view.cpu_time_sec = Math.max(view.cpu_time_sec, cpu)
+  }
   view.state = health.state
   view.reason_code = health.reason_code
   view.outcome = outcome

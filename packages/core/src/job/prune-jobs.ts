@@ -35,7 +35,7 @@ export function pruneJobs(root: string, beads?: string): PruneEntry[] {
         if (!name.startsWith(prefix)) continue
         const rest = name.slice(prefix.length)
         // Only our own artifact names: <beads>.<suffix>, never another id that shares a prefix.
-        if (!/^(meta|pid|monitor\.pid|log(\.\d+)?|outcome|rc|contract|mutation|heartbeat|timeout|watchdog|tmp)$/.test(rest)) continue
+        if (!/^(meta|pid|monitor\.pid|log(\.\d+)?|outcome|rc|contract|mutation|heartbeat|timeout|watchdog|cputime|tmp)$/.test(rest)) continue
         rmSync(`${paths.dir}/${name}`, {recursive: true, force: true})
         removed.push(name)
       }

@@ -34,7 +34,7 @@ export async function restartJob(
       stopped = true
     }
     rotateLogs(paths, opts.keepLogs ?? 5)
-    for (const f of [paths.rc, paths.outcome, paths.pid, paths.monitorPid, paths.heartbeat, paths.timeoutMarker]) removeQuietly(f)
+    for (const f of [paths.rc, paths.outcome, paths.pid, paths.monitorPid, paths.heartbeat, paths.timeoutMarker, paths.cputime]) removeQuietly(f)
     const next: JobMeta = {...meta, retries: meta.retries + (opts.countRetry === false ? 0 : 1)}
     if (opts.clearBlocked !== false && next.blocked) next.blocked = null
     writeJsonAtomic(paths.meta, next)

@@ -131,7 +131,7 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
     // A finished job of the same id is replaced: keep its logs, drop its state.
     for (const p of new Set([existing, paths].filter((x): x is JobPaths => x !== undefined))) {
       rotateLogs(p, req.keepLogs ?? 5)
-      for (const f of [p.rc, p.outcome, p.pid, p.monitorPid, p.heartbeat, p.timeoutMarker, p.mutation, p.contract]) removeQuietly(f)
+      for (const f of [p.rc, p.outcome, p.pid, p.monitorPid, p.heartbeat, p.timeoutMarker, p.mutation, p.contract, p.cputime, p.watchdog]) removeQuietly(f)
       if (p !== paths) removeQuietly(p.meta)
     }
     const meta: JobMeta = {

@@ -24,5 +24,6 @@ t=
 if [ -n "$to" ]; then ( sp=; trap 'kill $sp 2>/dev/null; exit 0' TERM; sleep "$to" & sp=$!; wait "$sp" && : > "$d/$b.timeout" && kill -TERM -$$ ) & t=$!; fi
 while :; do sig=0; wait "$c"; rc=$?; if [ "$sig" = 1 ] && kill -0 "$c" 2>/dev/null; then continue; fi; break; done
 [ -n "$t" ] && kill "$t" 2>/dev/null
+times > "$d/$b.cputime" 2>/dev/null
 printf '%s\\n' "$rc" > "$d/$b.rc.tmp" && mv -f "$d/$b.rc.tmp" "$d/$b.rc"
 `

@@ -1,0 +1,151 @@
+import {expect} from 'chai'
+import {request} from 'node:http'
+import {startSimulator} from '../dist/simulator/index.js'
+
+const TOKEN = 'sim-test-token'
+const body = (over = {}) => JSON.stringify({model: 'glm-5', max_tokens: 64, messages: [{role: 'user', content: 'hi'}], ...over})
+const post = (sim, path, payload, headers = {}) =>
+  fetch(`${sim.url}${path}`, {method: 'POST', headers: {'content-type': 'application/json', 'x-api-key': TOKEN, ...headers}, body: payload})
+
+/** Parse an Anthropic SSE stream into [{event, data}]. */
+function parseSse(text) {
+  return text
+    .split('\n\n')
+    .filter(Boolean)
+    .map((chunk) => {
+      const event = /^event: (.*)$/m.exec(chunk)?.[1]
+      const data = JSON.parse(/^data: (.*)$/m.exec(chunk)?.[1] ?? 'null')
+      return {event, data}
+    })
+}
+
+describe('loopback model simulator (Anthropic Messages)', () => {
+  let sim
+  beforeEach(async () => {
+    sim = await startSimulator({expectedToken: TOKEN})
+  })
+  afterEach(async () => {
+    await sim.close()
+  })
+
+  it('listens on 127.0.0.1 on a free port', () => {
+    expect(sim.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(sim.port).to.be.above(0)
+  })
+
+  it('answers text, non-streaming, with usage', async () => {
+    const r = await post(sim, '/v1/messages', body())
+    expect(r.status).to.equal(200)
+    const msg = await r.json()
+    expect(msg).to.include({type: 'message', role: 'assistant', model: 'glm-5', stop_reason: 'end_turn'})
+    expect(msg.content[0]).to.deep.equal({type: 'text', text: 'Done.'})
+    expect(msg.usage.input_tokens).to.be.above(0)
+    expect(msg.usage.output_tokens).to.be.above(0)
+  })
+
+  it('streams the answer as SSE in the documented event order', async () => {
+    const r = await post(sim, '/v1/messages', body({stream: true}))
+    expect(r.headers.get('content-type')).to.include('text/event-stream')
+    const events = parseSse(await r.text()).map((e) => e.event)
+    expect(events[0]).to.equal('message_start')
+    expect(events).to.include.members(['content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta'])
+    expect(events.at(-1)).to.equal('message_stop')
+  })
+
+  it('write-file: a Bash tool call first, then text once the tool result is back', async () => {
+    const tools = [{name: 'Bash', input_schema: {type: 'object'}}]
+    const first = await (await post(sim, '/s/write-file/v1/messages', body({tools}))).json()
+    expect(first.stop_reason).to.equal('tool_use')
+    const call = first.content.find((c) => c.type === 'tool_use')
+    expect(call.name).to.equal('Bash')
+    expect(call.input.command).to.include('sim-output.txt')
+    const second = await (
+      await post(sim, '/s/write-file/v1/messages', body({tools, messages: [{role: 'user', content: 'hi'}, {role: 'assistant', content: first.content}, {role: 'user', content: [{type: 'tool_result', tool_use_id: call.id, content: ''}]}]}))
+    ).json()
+    expect(second.stop_reason).to.equal('end_turn')
+    expect(second.content[0].text).to.include('sim-output.txt')
+  })
+
+  it('write-file streams the tool input as input_json_delta', async () => {
+    const r = await post(sim, '/s/write-file/v1/messages', body({stream: true, tools: [{name: 'Bash'}]}))
+    const deltas = parseSse(await r.text()).filter((e) => e.data?.delta?.type === 'input_json_delta')
+    expect(JSON.parse(deltas[0].data.delta.partial_json).command).to.include('sim-output.txt')
+  })
+
+  it('selects the scenario by header, path prefix, then option', async () => {
+    expect((await post(sim, '/v1/messages', body(), {'x-sim-scenario': '429'})).status).to.equal(429)
+    expect((await post(sim, '/s/429/v1/messages', body())).status).to.equal(429)
+    expect((await post(sim, '/v1/messages', body())).status).to.equal(200)
+    const other = await startSimulator({scenario: '401'})
+    try {
+      expect((await post(other, '/v1/messages', body())).status).to.equal(401)
+    } finally {
+      await other.close()
+    }
+    expect(sim.requests.map((r) => r.scenario)).to.deep.equal(['429', '429', 'answer'])
+  })
+
+  it('401 and 429 answer like the real service', async () => {
+    const r401 = await post(sim, '/s/401/v1/messages', body())
+    expect(r401.status).to.equal(401)
+    expect((await r401.json()).error.type).to.equal('authentication_error')
+    const r429 = await post(sim, '/s/429/v1/messages', body())
+    expect(r429.status).to.equal(429)
+    expect(r429.headers.get('retry-after')).to.equal('1')
+    expect((await r429.json()).error.type).to.equal('rate_limit_error')
+  })
+
+  it('malformed answers 200 with a body that is not JSON', async () => {
+    const r = await post(sim, '/s/malformed/v1/messages', body())
+    expect(r.status).to.equal(200)
+    const text = await r.text()
+    expect(() => JSON.parse(text)).to.throw()
+  })
+
+  it('error-result answers a refusal', async () => {
+    const msg = await (await post(sim, '/s/error-result/v1/messages', body())).json()
+    expect(msg.stop_reason).to.equal('refusal')
+  })
+
+  it('slow streams many deltas', async () => {
+    const r = await post(sim, '/s/slow/v1/messages', body({stream: true}))
+    const deltas = parseSse(await r.text()).filter((e) => e.event === 'content_block_delta')
+    expect(deltas.length).to.be.at.least(5)
+  })
+
+  it('refuses a wrong key with 401 and never records the key', async () => {
+    const r = await post(sim, '/v1/messages', body(), {'x-api-key': 'wrong'})
+    expect(r.status).to.equal(401)
+    const r2 = await post(sim, '/v1/messages', body(), {'x-api-key': '', authorization: `Bearer ${TOKEN}`})
+    expect(r2.status).to.equal(200)
+    expect(sim.requests.map((q) => q.authorized)).to.deep.equal([false, true])
+    expect(JSON.stringify(sim.requests)).to.not.include(TOKEN)
+    expect(JSON.stringify(sim.requests)).to.not.include('wrong')
+  })
+
+  it('hang sends the first event, then holds the socket until close()', async () => {
+    const got = await new Promise((resolve, reject) => {
+      const req = request(`${sim.url}/s/hang/v1/messages`, {method: 'POST', headers: {'content-type': 'application/json', 'x-api-key': TOKEN}}, (res) => {
+        let text = ''
+        res.on('data', (d) => {
+          text += d
+          if (text.includes('message_start')) {
+            sim.close()
+          }
+        })
+        res.on('close', () => resolve(text))
+        res.on('error', () => resolve(text))
+      })
+      req.on('error', reject)
+      req.end(body({stream: true}))
+    })
+    expect(got).to.include('event: message_start')
+    expect(got).to.not.include('message_stop')
+    sim = await startSimulator() // afterEach closes something
+  })
+
+  it('counts tokens', async () => {
+    const r = await post(sim, '/v1/messages/count_tokens', body())
+    expect((await r.json()).input_tokens).to.be.above(0)
+  })
+})
