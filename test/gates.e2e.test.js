@@ -4,7 +4,8 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {validateDocument} from '@dx-runner/core'
-import {sandbox, walk} from './helpers.js'
+import {startSimulator} from '@dx-runner/provider-testkit/simulator'
+import {sandbox, TOKEN, waitFor, walk} from './helpers.js'
 
 const GIT_ENV = {...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com'}
 const git = (cwd, ...args) => execFileSync('git', args, {cwd, env: GIT_ENV, stdio: 'pipe'}).toString().trim()
@@ -134,5 +135,33 @@ describe('governance gates (real git)', function () {
     expect(r.stderr).to.match(/baseline gate failed: baseline_not_met/)
     expect(walk(sb.root)).to.deep.equal([])
     expect(sb.groups()).to.deep.equal([])
+  })
+
+  it('start --feature-key records the contract; report of the finished job runs its gates', async () => {
+    const sim = await startSimulator({expectedToken: TOKEN})
+    const job = sandbox('contract')
+    try {
+      Object.assign(job.env, {CC_GLM_AUTH_TOKEN: TOKEN, CC_GLM_BASE_URL: `${sim.url}/s/write-file`})
+      const head = job.git('rev-parse', 'HEAD')
+      const r = job.run(['start', '--beads', 'bd-fk', '--provider', 'cc-glm', '--prompt-file', job.prompt, '--feature-key', 'bd-fk', '--required-baseline', head])
+      expect(r.code, r.stderr).to.equal(0)
+      const contract = JSON.parse((await import('node:fs')).readFileSync(join(job.root, 'cc-glm', 'bd-fk.contract'), 'utf8'))
+      expect(contract).to.include({feature_key: 'bd-fk', required_baseline: head})
+      await waitFor(() => job.json(['check', '--beads', 'bd-fk', '--json']).doc.state.startsWith('exited'), {what: 'bd-fk to finish'})
+      // the agent's work, committed once without the trailer
+      job.git('add', '.')
+      job.git('commit', '-q', '-m', 'agent work without trailer')
+      const rep = job.json(['report', '--beads', 'bd-fk'])
+      expect(await validateDocument('report', rep.doc)).to.deep.equal([])
+      const byGate = Object.fromEntries(rep.doc.gates.map((g) => [g.gate, g]))
+      expect(byGate.baseline).to.include({passed: true})
+      expect(byGate['feature-key']).to.include({passed: false, reason_code: 'feature_key_missing'})
+      expect(byGate['feature-key'].details.missing).to.have.length(1)
+      const md = job.run(['report', '--beads', 'bd-fk', '--format', 'markdown'])
+      expect(md.stdout).to.include('| feature-key | no | feature_key_missing |')
+    } finally {
+      await job.cleanup()
+      await sim.close()
+    }
   })
 })

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {startSimulator} from '@dx-runner/provider-testkit/simulator'
@@ -126,5 +126,19 @@ describe('watchdog and logs (real jobs)', function () {
     expect(f.out.stdout).to.include('"type":"result"')
     const tail = sb.run(['logs', '--beads', 'bd-logs', '--lines', '1'])
     expect(tail.stdout.trim().split('\n')).to.have.length(1)
+  })
+
+  it('status --watch redraws the table in place on a terminal (cursor home, lines cleared, no full-screen clear)', () => {
+    const sb = make('watch', 'answer')
+    // script(1) gives the command a terminal; timeout ends the session after a few frames
+    const r = spawnSync('timeout', ['-s', 'INT', '2.5', 'script', '-qfec', `${process.execPath} ${BIN} status --watch --interval 0.5`, '/dev/null'], {env: sb.env, encoding: 'latin1'})
+    const frames = r.stdout.split('\u001b[H').slice(1)
+    expect(frames.length).to.be.at.least(2)
+    expect(r.stdout).to.include('\u001b[?1049h')
+    expect(r.stdout).to.not.include('\u001b[2J')
+    for (const f of frames.slice(0, 2)) {
+      expect(f).to.include('dx-runner status')
+      expect(f).to.include('no jobs\u001b[K')
+    }
   })
 })
