@@ -129,18 +129,21 @@ try {
       promptFile: prompt,
       baseEnv: {PATH: process.env.PATH},
     })
-    for (let k = 0; k < 200; k++) {
+    // Poll tightly and take the wall clock when the rc file is first seen (file mtimes are too coarse).
+    let seenAt
+    for (let k = 0; k < 20000 && seenAt === undefined; k++) {
       try {
         statSync(paths.rc)
-        break
-      } catch {}
-      await new Promise((res) => setTimeout(res, 10))
+        seenAt = Date.now()
+      } catch {
+        await new Promise((res) => setImmediate(res))
+      }
     }
     const t = Number(BigInt(readFileSync(stamp, 'utf8').trim()) / 1000n) / 1000
-    lat.push(statSync(paths.rc).mtimeMs - t)
+    lat.push(seenAt - t)
     await stopProcessGroup(launched.monitor.pid, 100)
   }
-  add('agent exit → .rc on disk', median(lat), 'ms', undefined, '<= 1000 ms')
+  add('agent exit → .rc on disk (seen by a poller)', median(lat), 'ms', undefined, '<= 1000 ms')
 } finally {
   for (const m of monitors) await stopProcessGroup(m, 1000)
   spawnSync(process.execPath, [bin, 'prune'], {env: {...process.env, DX_RUNNER_HOME: root}})

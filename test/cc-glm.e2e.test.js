@@ -77,6 +77,15 @@ describe('cc-glm end to end (real claude CLI, loopback simulator)', function () 
     expect(report.doc.output_tokens).to.be.above(0)
     expect(report.doc.tool_calls).to.be.at.least(1)
 
+    // the fast path (no oclif) and the oclif path answer the same
+    expect(existsSync(join(sb.home, '.cache/dx-runner/providers.json'))).to.equal(true)
+    const viaFast = sb.json(['status', '--json'])
+    const viaOclif = sb.json(['status', '--json'], {env: {DX_RUNNER_NO_FAST_PATH: '1'}})
+    expect(viaFast.doc.jobs).to.deep.equal(viaOclif.doc.jobs)
+    const checkOclif = sb.json(['check', '--beads', 'bd-ok', '--json'], {env: {DX_RUNNER_NO_FAST_PATH: '1'}})
+    expect({...checkOclif.doc, checked_at: 0}).to.deep.equal({...sb.json(['check', '--beads', 'bd-ok', '--json']).doc, checked_at: 0})
+    expect(checkOclif.code).to.equal(0)
+
     const md = sb.run(['report', '--beads', 'bd-ok', '--format', 'markdown'])
     expect(md.stdout).to.match(/^# dx-runner report: bd-ok/)
     expect(md.stdout).to.include('| state | exited_ok |')

@@ -1,8 +1,6 @@
 import {Flags} from '@oclif/core'
-import {artifactRoot, checkExitCode, findJob, validateBeadsId} from '@dx-runner/core'
 import {DxCommand, thresholdFlags, thresholdsFrom} from '../lib/base-command.js'
-import {observeAll} from '../lib/observe.js'
-import {checkDoc} from '../lib/views.js'
+import {runCheck} from '../lib/run-status.js'
 
 export default class Check extends DxCommand {
   static summary = 'One job\'s health, as an exit code.'
@@ -16,19 +14,6 @@ export default class Check extends DxCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Check)
-    const beads = validateBeadsId(flags.beads)
-    const thresholds = thresholdsFrom(flags, process.env)
-    const paths = findJob(artifactRoot(), beads)
-    const now = new Date()
-    let doc
-    if (!paths) {
-      doc = {beads, provider: '-', pid: '-', state: 'missing', reason_code: 'no_metadata', elapsed: '0s', log_bytes: 0, mutation_count: 0, retry_count: 0, outcome: '-', exit_code: '-', checked_at: now.toISOString()}
-    } else {
-      const [view] = await observeAll([paths], await this.providers(), thresholds, {freshMutations: true})
-      doc = checkDoc(view, now)
-    }
-    if (flags.json) this.printJson(doc)
-    else this.log(`${doc.beads} ${doc.state} ${doc.reason_code}${doc.exit_code === '-' ? '' : ` rc=${doc.exit_code}`}`)
-    process.exitCode = checkExitCode(doc.state as Parameters<typeof checkExitCode>[0])
+    process.exitCode = await runCheck(flags.beads, flags.json, () => this.providers(), thresholdsFrom(flags, process.env))
   }
 }

@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
-import {artifactRoot, DxError, listJobs, validateBeadsId} from '@dx-runner/core'
+import {DxError} from '@dx-runner/core'
 import {DxCommand, thresholdFlags, thresholdsFrom} from '../lib/base-command.js'
-import {observeAll} from '../lib/observe.js'
-import {statusRow, statusTable, type StatusRow} from '../lib/views.js'
+import {printStatus, statusRows} from '../lib/run-status.js'
+import {statusTable, type StatusRow} from '../lib/views.js'
 
 export default class Status extends DxCommand {
   static summary = 'One row per job: state, reason, progress.'
@@ -19,15 +19,8 @@ export default class Status extends DxCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Status)
-    if (flags.beads !== undefined) validateBeadsId(flags.beads)
     const thresholds = thresholdsFrom(flags, process.env)
-    const rowsNow = async () => {
-      const jobs = listJobs(artifactRoot()).filter(
-        (j) => (flags.beads === undefined || j.beads === flags.beads) && (flags.provider === undefined || j.provider === flags.provider),
-      )
-      const views = jobs.length > 0 ? await observeAll(jobs, await this.providers(), thresholds) : []
-      return views.map(statusRow)
-    }
+    const rowsNow = () => statusRows({beads: flags.beads, provider: flags.provider, json: flags.json}, () => this.providers(), thresholds)
     if (flags.watch) {
       if (flags.json) throw new DxError('--watch and --json do not go together; poll `status --json` instead')
       const interval = Number(flags.interval)
@@ -35,10 +28,7 @@ export default class Status extends DxCommand {
       await watchTable(rowsNow, interval)
       return
     }
-    const rows = await rowsNow()
-    if (flags.json) this.printJson({generated_at: new Date().toISOString(), jobs: rows})
-    else if (rows.length === 0) this.log('no jobs')
-    else process.stdout.write(statusTable(rows))
+    printStatus(await rowsNow(), flags.json)
   }
 }
 

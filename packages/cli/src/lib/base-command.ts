@@ -1,5 +1,5 @@
 import {Command, Flags} from '@oclif/core'
-import {DxError, ExitCode, parseThreshold, resolveThresholds, type Thresholds} from '@dx-runner/core'
+import {DxError, ExitCode} from '@dx-runner/core'
 import {loadProviders, type LoadedProviders} from './providers.js'
 
 /** Shared behaviour: one clear stderr line per error, exit codes from core's table (usage errors are 1). */
@@ -56,26 +56,5 @@ export function oneLine(s: string): string {
   return (lines.join('; ') || 'error').replace(/^Error:\s*/, '')
 }
 
-export const thresholdFlags = {
-  'stall-minutes': Flags.string({description: 'no progress for this many minutes → stalled (default 20; fractions allowed)'}),
-  'no-op-minutes': Flags.string({description: 'no progress and no mutation for this many minutes → no_op (default 5)'}),
-  'first-output-seconds': Flags.string({description: 'window for the first output → launching (default 60)'}),
-  'rc-grace-seconds': Flags.string({description: 'agent gone without an rc file: wait this long (default 10)'}),
-}
-
-export function thresholdsFrom(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): Thresholds {
-  const pick = (name: string) => {
-    const v = flags[name]
-    return typeof v === 'string' ? parseThreshold(`--${name}`, v) : undefined
-  }
-  const explicit: Partial<Thresholds> = {}
-  const stall = pick('stall-minutes')
-  const noOp = pick('no-op-minutes')
-  const first = pick('first-output-seconds')
-  const grace = pick('rc-grace-seconds')
-  if (stall !== undefined) explicit.stallMinutes = stall
-  if (noOp !== undefined) explicit.noOpMinutes = noOp
-  if (first !== undefined) explicit.firstOutputSec = first
-  if (grace !== undefined) explicit.rcGraceSec = grace
-  return resolveThresholds(env, explicit)
-}
+export {thresholdFlags} from './threshold-flags.js'
+export {thresholdsFrom} from './thresholds.js'

@@ -1,0 +1,43 @@
+import {artifactRoot, checkExitCode, findJob, listJobs, validateBeadsId, type Thresholds} from '@dx-runner/core'
+import {observeAll} from './observe.js'
+import type {LoadedProviders} from './providers.js'
+import {checkDoc, statusRow, statusTable, type StatusRow} from './views.js'
+
+export interface StatusOptions {
+  beads?: string
+  provider?: string
+  json: boolean
+}
+
+/** The rows of `status` (shared by the oclif command and the fast path). */
+export async function statusRows(opts: StatusOptions, providers: () => Promise<LoadedProviders>, thresholds: Thresholds): Promise<StatusRow[]> {
+  if (opts.beads !== undefined) validateBeadsId(opts.beads)
+  const jobs = listJobs(artifactRoot()).filter(
+    (j) => (opts.beads === undefined || j.beads === opts.beads) && (opts.provider === undefined || j.provider === opts.provider),
+  )
+  const views = jobs.length > 0 ? await observeAll(jobs, await providers(), thresholds) : []
+  return views.map(statusRow)
+}
+
+export function printStatus(rows: StatusRow[], json: boolean): void {
+  if (json) process.stdout.write(`${JSON.stringify({generated_at: new Date().toISOString(), jobs: rows}, null, 2)}\n`)
+  else if (rows.length === 0) process.stdout.write('no jobs\n')
+  else process.stdout.write(statusTable(rows))
+}
+
+/** `check`: print one job's health and return its exit code. */
+export async function runCheck(beadsRaw: string, json: boolean, providers: () => Promise<LoadedProviders>, thresholds: Thresholds): Promise<number> {
+  const beads = validateBeadsId(beadsRaw)
+  const paths = findJob(artifactRoot(), beads)
+  const now = new Date()
+  let doc
+  if (!paths) {
+    doc = {beads, provider: '-', pid: '-', state: 'missing', reason_code: 'no_metadata', elapsed: '0s', log_bytes: 0, mutation_count: 0, retry_count: 0, outcome: '-', exit_code: '-', checked_at: now.toISOString()}
+  } else {
+    const [view] = await observeAll([paths], await providers(), thresholds, {freshMutations: true})
+    doc = checkDoc(view, now)
+  }
+  if (json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
+  else process.stdout.write(`${doc.beads} ${doc.state} ${doc.reason_code}${doc.exit_code === '-' ? '' : ` rc=${doc.exit_code}`}\n`)
+  return checkExitCode(doc.state as Parameters<typeof checkExitCode>[0])
+}
