@@ -128,6 +128,7 @@ try {
       spec: {command: 'sh', args: ['-c', `sleep 0.2; date +%s%N > ${stamp}; exit 0`], env: {}, secretEnv: {}, stdin: 'null', cwd: base},
       promptFile: prompt,
       baseEnv: {PATH: process.env.PATH},
+      commit: () => writeFileSync(paths.meta, '{}'),
     })
     // Poll tightly and take the wall clock when the rc file is first seen (file mtimes are too coarse).
     let seenAt

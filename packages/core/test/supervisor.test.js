@@ -22,7 +22,9 @@ function setup(name) {
   ensureDir(paths.dir)
   const prompt = join(root, 'prompt.txt')
   writeFileSync(prompt, 'hello from the prompt\n')
-  return {root, paths, prompt}
+  // the meta is the commit point: without it the supervisor launches nothing
+  const commit = () => writeFileSync(paths.meta, '{}')
+  return {root, paths, prompt, commit}
 }
 
 function spec(script, extra = {}) {
@@ -40,10 +42,10 @@ describe('supervisor (real sh)', function () {
   })
 
   it('feeds the prompt on stdin, passes the secret only to the agent, writes rc through a rename', async () => {
-    const {root, paths, prompt} = setup('job-a')
+    const {root, paths, prompt, commit} = setup('job-a')
     roots.push(root)
     const script = 'read line; echo "line=$line"; [ "$DXR_SECRET" = "' + SECRET + '" ] && echo secret-ok; echo "plain=$PLAIN_VAR"; exit 3'
-    const launched = await launchSupervisor({paths, spec: spec(script), promptFile: prompt, baseEnv: {PATH: process.env.PATH, DXR_SECRET: SECRET}})
+    const launched = await launchSupervisor({paths, spec: spec(script), promptFile: prompt, baseEnv: {PATH: process.env.PATH, DXR_SECRET: SECRET}, commit})
     groups.push(launched.monitor.pid)
     const rc = await waitFor(() => {
       const r = readRcFile(paths.rc)
@@ -62,9 +64,9 @@ describe('supervisor (real sh)', function () {
   })
 
   it('records the real agent PID and keeps the secret out of its own argv and environ', async () => {
-    const {root, paths, prompt} = setup('job-b')
+    const {root, paths, prompt, commit} = setup('job-b')
     roots.push(root)
-    const launched = await launchSupervisor({paths, spec: spec('exec sleep 30'), promptFile: prompt, baseEnv: {PATH: process.env.PATH, DXR_SECRET: SECRET}})
+    const launched = await launchSupervisor({paths, spec: spec('exec sleep 30'), promptFile: prompt, baseEnv: {PATH: process.env.PATH, DXR_SECRET: SECRET}, commit})
     groups.push(launched.monitor.pid)
     const agent = readIdentityFile(paths.pid)
     expect(agent.kind).to.equal('ok')
@@ -88,12 +90,27 @@ describe('supervisor (real sh)', function () {
   })
 
   it('ends the agent at --timeout and marks it', async () => {
-    const {root, paths, prompt} = setup('job-c')
+    const {root, paths, prompt, commit} = setup('job-c')
     roots.push(root)
-    const launched = await launchSupervisor({paths, spec: spec('exec sleep 30', {stdin: 'null'}), promptFile: prompt, baseEnv: {PATH: process.env.PATH}, timeoutSec: 1})
+    const launched = await launchSupervisor({paths, spec: spec('exec sleep 30', {stdin: 'null'}), promptFile: prompt, baseEnv: {PATH: process.env.PATH}, timeoutSec: 1, commit})
     groups.push(launched.monitor.pid)
     await waitFor(() => readRcFile(paths.rc).kind === 'ok')
     expect(existsSync(paths.timeoutMarker)).to.equal(true)
     await waitFor(() => groupMembers(launched.monitor.pid).length === 0)
+  })
+
+  it('launches nothing when the job was never registered (start killed before its meta)', async () => {
+    const {root, paths, prompt} = setup('job-d')
+    roots.push(root)
+    let error
+    try {
+      await launchSupervisor({paths, spec: spec('exec sleep 30'), promptFile: prompt, baseEnv: {PATH: process.env.PATH}, waitMs: 1500})
+    } catch (e) {
+      error = e
+    }
+    expect(error?.message).to.match(/did not record the agent/)
+    expect(existsSync(paths.pid)).to.equal(false)
+    expect(existsSync(paths.monitorPid)).to.equal(false)
+    expect(existsSync(paths.log)).to.equal(false)
   })
 })

@@ -17,6 +17,8 @@ export interface AttemptOptions {
   pty: boolean
   /** Keep the mutation baseline of the first attempt (restart) or take a new one (start). */
   keepSnapshot: boolean
+  /** Registers the attempt (writes the meta); see LaunchOptions.commit. */
+  commit: () => void
 }
 
 /** Resolve the provider's credential (exit 10/11 on failure) for a job about to launch. */
@@ -62,5 +64,6 @@ export async function launchAttempt(o: AttemptOptions): Promise<Launched> {
     baseEnv: env,
     timeoutSec: meta.timeout_sec ?? undefined,
     pty: o.pty,
+    commit: o.commit,
   })
 }

@@ -7,6 +7,7 @@ import {readIdentityFile, type ProcessIdentity} from './identity.js'
 import type {JobPaths} from './job-paths.js'
 import {SUPERVISOR_SCRIPT} from './supervisor-script.js'
 import {registerSecretForRedaction} from '../logger.js'
+import {faultPoint} from './fault-point.js'
 
 export interface LaunchOptions {
   paths: JobPaths
@@ -19,6 +20,11 @@ export interface LaunchOptions {
   pty?: boolean
   /** How long to wait for the supervisor to record the agent's PID. */
   waitMs?: number
+  /**
+   * Runs after the supervisor is spawned and before its stdin closes: write the job's meta here.
+   * The supervisor launches the agent only if the meta exists when stdin closes (the commit point).
+   */
+  commit?: () => void | Promise<void>
 }
 
 export interface Launched {
@@ -63,10 +69,6 @@ export function supervisorEnv(spec: LaunchSpec, baseEnv: NodeJS.ProcessEnv): Nod
   return env
 }
 
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
-}
-
 /** Start the detached supervisor and wait until it has recorded itself and the agent. */
 export async function launchSupervisor(opts: LaunchOptions): Promise<Launched> {
   const {paths, spec} = opts
@@ -98,9 +100,19 @@ export async function launchSupervisor(opts: LaunchOptions): Promise<Launched> {
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve))
   await new Promise<void>((resolve, reject) => {
     child.stdin!.on('error', () => {})
-    child.stdin!.end(secretLines.join(''), () => resolve())
+    child.stdin!.write(secretLines.join(''), () => resolve())
     spawnError.then(reject)
   })
+  faultPoint('after-spawn')
+  try {
+    await opts.commit?.()
+  } finally {
+    // EOF on its stdin is the supervisor's go/no-go moment; wait until the pipe is really closed
+    await new Promise<void>((resolve) => {
+      child.stdin!.once('close', () => resolve())
+      child.stdin!.end()
+    })
+  }
   child.unref()
   const deadline = Date.now() + (opts.waitMs ?? 10_000)
   for (;;) {
@@ -110,6 +122,6 @@ export async function launchSupervisor(opts: LaunchOptions): Promise<Launched> {
     if (Date.now() > deadline) {
       throw new DxError(`the supervisor did not record the agent within ${opts.waitMs ?? 10_000} ms (see ${paths.log})`)
     }
-    sleepSync(10)
+    await new Promise((r) => setTimeout(r, 5))
   }
 }

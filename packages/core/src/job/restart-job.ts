@@ -37,8 +37,16 @@ export async function restartJob(
     for (const f of [paths.rc, paths.outcome, paths.pid, paths.monitorPid, paths.heartbeat, paths.timeoutMarker, paths.cputime]) removeQuietly(f)
     const next: JobMeta = {...meta, retries: meta.retries + (opts.countRetry === false ? 0 : 1)}
     if (opts.clearBlocked !== false && next.blocked) next.blocked = null
-    writeJsonAtomic(paths.meta, next)
-    const launched = await launchAttempt({paths, meta: next, provider, auth, env: opts.env, pty: next.execution_mode === 'pty-detached', keepSnapshot: true})
+    const launched = await launchAttempt({
+      paths,
+      meta: next,
+      provider,
+      auth,
+      env: opts.env,
+      pty: next.execution_mode === 'pty-detached',
+      keepSnapshot: true,
+      commit: () => writeJsonAtomic(paths.meta, next),
+    })
     return {paths, meta: next, launched, stopped_running: stopped}
   } finally {
     lock.release()

@@ -14,6 +14,7 @@ import type {Launched} from './launch-supervisor.js'
 import {validatePromptFile} from './prompt-file.js'
 import {ensureDir, readJsonFile, removeQuietly, writeJsonAtomic} from './store.js'
 import {rotateLogs} from './rotate-logs.js'
+import {faultPoint} from './fault-point.js'
 
 export interface StartRequest {
   root: string
@@ -121,6 +122,7 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
   ensureDir(req.root)
   ensureDir(paths.dir)
   const lock = acquireJobLock(paths.lock)
+  faultPoint('after-lock')
   try {
     const existing = findJob(req.root, beads)
     for (const p of new Set([existing, paths].filter((x): x is JobPaths => x !== undefined))) {
@@ -132,7 +134,8 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
     for (const p of new Set([existing, paths].filter((x): x is JobPaths => x !== undefined))) {
       rotateLogs(p, req.keepLogs ?? 5)
       for (const f of [p.rc, p.outcome, p.pid, p.monitorPid, p.heartbeat, p.timeoutMarker, p.mutation, p.contract, p.cputime, p.watchdog]) removeQuietly(f)
-      if (p !== paths) removeQuietly(p.meta)
+      // the new meta is the commit point of this start: no old one may stand in for it
+      removeQuietly(p.meta)
     }
     const meta: JobMeta = {
       schema_version: 1,
@@ -157,10 +160,21 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
       timeout_sec: req.timeoutSec ?? null,
     }
     writeJsonAtomic(paths.contract, contract)
-    writeJsonAtomic(paths.meta, meta)
     let launched: Launched
     try {
-      launched = await launchAttempt({paths, meta, provider: req.provider, auth, env: req.env, pty: req.pty ?? false, keepSnapshot: false})
+      launched = await launchAttempt({
+        paths,
+        meta,
+        provider: req.provider,
+        auth,
+        env: req.env,
+        pty: req.pty ?? false,
+        keepSnapshot: false,
+        commit: () => {
+          writeJsonAtomic(paths.meta, meta)
+          faultPoint('after-meta')
+        },
+      })
     } catch (error) {
       // Nothing was spawned: leave no half-registered job behind.
       if (!existsSync(paths.monitorPid)) {
