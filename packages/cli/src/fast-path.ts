@@ -47,7 +47,8 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
     } else {
       process.exitCode = await runCheck(values.beads as string, json, providers, thresholds)
     }
-  } catch (error) {
+  } catch (caught) {
+    const error = core.describeIoError(caught) ?? caught
     // Output is written only once everything is known, so oclif can still take over cleanly.
     if (!core.DxError.isInstance(error)) return false
     process.stderr.write(`dx-runner: ${error.message.split('\n')[0]}\n`)

@@ -38,3 +38,20 @@ export class DxError extends Error {
     return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true
   }
 }
+
+const IO_REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EMFILE: 'too many open files',
+}
+
+/** A file-system failure as one line that says where and what to do; other errors pass through. */
+export function describeIoError(error: unknown): DxError | undefined {
+  const e = error as NodeJS.ErrnoException
+  if (!e || typeof e.code !== 'string' || !(e.code in IO_REASONS)) return undefined
+  const where = e.path ? ` ${e.path}` : ''
+  return new DxError(`cannot write${where}: ${IO_REASONS[e.code]} (${e.code}); free space or point DX_RUNNER_HOME at a writable directory`, {exitCode: ExitCode.general})
+}

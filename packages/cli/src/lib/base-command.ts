@@ -1,5 +1,5 @@
 import {Command, Flags} from '@oclif/core'
-import {DxError, ExitCode} from '@dx-runner/core'
+import {describeIoError, DxError, ExitCode} from '@dx-runner/core'
 import {loadProviders, type LoadedProviders} from './providers.js'
 
 /** Shared behaviour: one clear stderr line per error, exit codes from core's table (usage errors are 1). */
@@ -34,6 +34,7 @@ export abstract class DxCommand extends Command {
   }
 
   async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
+    error = describeIoError(error) ?? error
     if (DxError.isInstance(error)) {
       process.stderr.write(`dx-runner: ${oneLine(error.message)}\n`)
       process.exitCode = error.exitCode

@@ -25,9 +25,15 @@ export function acquireJobLock(path: string, waitMs = 10_000): JobLock {
       const fd = openSync(path, 'wx', 0o600)
       try {
         if (me) writeSync(fd, formatIdentity(me))
-      } finally {
+      } catch (error) {
+        // could not record who holds it (disk full): do not leave an anonymous lock behind
         closeSync(fd)
+        try {
+          unlinkSync(path)
+        } catch {}
+        throw error
       }
+      closeSync(fd)
       let released = false
       return {
         release() {

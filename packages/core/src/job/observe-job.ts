@@ -99,6 +99,13 @@ function genericClassify(facts: ExitFacts): OutcomeClass {
   return facts.exit_code === 0 ? {state: 'success', reason_code: 'outcome_exit_0'} : {state: 'failed', reason_code: 'process_exit_with_rc'}
 }
 
+/** Observers record what they learn when they can; a full or read-only root must not stop them answering. */
+function persist(write: () => void): void {
+  try {
+    write()
+  } catch {}
+}
+
 /** Create the outcome only if none exists: a stop's `killed` written meanwhile must win. */
 function writeOutcomeOnce(path: string, record: OutcomeRecord): void {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
@@ -230,7 +237,7 @@ export async function observeJob(paths: JobPaths, ctx: ObserveContext): Promise<
     if (!snap) return mutationCount
     const n = await countMutations(meta.worktree, snap)
     mutationCount = Math.max(n, 0)
-    if (ctx.act) writeJsonAtomic(paths.mutation, {...snap, count: mutationCount, observed_at: new Date(now).toISOString()})
+    if (ctx.act) persist(() => writeJsonAtomic(paths.mutation, {...snap, count: mutationCount, observed_at: new Date(now).toISOString()}))
     return mutationCount
   }
 
@@ -251,7 +258,7 @@ export async function observeJob(paths: JobPaths, ctx: ObserveContext): Promise<
     outcome = outcomeRecord(meta, cls, reading.telemetry, startedAt ?? meta.created_at, completedAt, exitCode)
     view.telemetry = reading.telemetry
     if (ctx.act) {
-      writeOutcomeOnce(paths.outcome, outcome)
+      persist(() => writeOutcomeOnce(paths.outcome, outcome!))
       outcomeRead = readJsonFile<OutcomeRecord>(paths.outcome)
       if (outcomeRead.kind === 'ok' && isOutcomeRecord(outcomeRead.value)) outcome = outcomeRead.value
     }
@@ -315,16 +322,16 @@ export async function observeJob(paths: JobPaths, ctx: ObserveContext): Promise<
       now,
     )
     if (ctx.act) {
-      writeJsonAtomic(paths.heartbeat, heartbeat)
+      persist(() => writeJsonAtomic(paths.heartbeat, heartbeat))
       if (agentAlive && reading.authRefused && pgid !== undefined) {
         // The CLIs retry a dead key for minutes; a refused key will not get better.
         outcome = outcomeRecord(meta, {state: 'failed', reason_code: 'provider_auth_failed'}, reading.telemetry, startedAt ?? meta.created_at, new Date(now).toISOString(), null)
-        writeJsonAtomic(paths.outcome, outcome)
+        persist(() => writeJsonAtomic(paths.outcome, outcome!))
         await stopProcessGroup(pgid, 2000)
         health = {state: 'exited_err', reason_code: 'provider_auth_failed'}
       } else if (health.reason_code === 'monitor_no_rc_file') {
         outcome = outcomeRecord(meta, {state: 'failed', reason_code: 'monitor_no_rc_file'}, reading.telemetry, startedAt ?? meta.created_at, heartbeat.dead_since ?? new Date(now).toISOString(), null)
-        writeOutcomeOnce(paths.outcome, outcome)
+        persist(() => writeOutcomeOnce(paths.outcome, outcome!))
       }
     }
   }

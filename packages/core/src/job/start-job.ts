@@ -1,4 +1,4 @@
-import {existsSync, realpathSync} from 'node:fs'
+import {existsSync, realpathSync, rmSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {DxError, ExitCode} from '../errors.js'
 import type {PreflightReport, ProviderContext, ProviderV1} from '../provider/provider-v1.js'
@@ -159,9 +159,9 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
       feature_key: req.featureKey ?? null,
       timeout_sec: req.timeoutSec ?? null,
     }
-    writeJsonAtomic(paths.contract, contract)
     let launched: Launched
     try {
+      writeJsonAtomic(paths.contract, contract)
       launched = await launchAttempt({
         paths,
         meta,
@@ -179,6 +179,7 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
       // Nothing was spawned: leave no half-registered job behind.
       if (!existsSync(paths.monitorPid)) {
         for (const f of [paths.meta, paths.contract, paths.mutation, paths.heartbeat]) removeQuietly(f)
+        rmSync(paths.tmpDir, {recursive: true, force: true})
       }
       throw error
     }
