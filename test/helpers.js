@@ -70,6 +70,10 @@ export function sandbox(label = 'job') {
         timeout: opts.timeoutMs ?? 120_000,
         input: opts.input ?? '',
       })
+      // Secret scan on every invocation of the whole suite: no output ever carries the token.
+      for (const [name, text] of [['stdout', r.stdout], ['stderr', r.stderr]]) {
+        if (text && text.includes(TOKEN)) throw new Error(`the test token leaked into ${name} of dx-runner ${args.join(' ')}`)
+      }
       return {code: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal}
     },
     json(args, opts) {
@@ -104,6 +108,17 @@ export function sandbox(label = 'job') {
     },
     /** Kill what this sandbox started (by process group) and remove its files. */
     async cleanup() {
+      // Secret scan of everything the suite left under the artifact root, and of every live command line.
+      for (const f of walk(sb.root)) {
+        let data
+        try {
+          data = readFileSync(f)
+        } catch {
+          continue
+        }
+        if (data.includes(TOKEN)) throw new Error(`the test token leaked into ${f}`)
+      }
+      scanCmdlines()
       for (const g of sb.groups()) {
         if (groupAlive(g)) {
           try {
@@ -117,6 +132,20 @@ export function sandbox(label = 'job') {
     },
   }
   return sb
+}
+
+/** No process on the machine carries the test token on its command line. */
+export function scanCmdlines() {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    let cmd
+    try {
+      cmd = readFileSync(`/proc/${name}/cmdline`, 'latin1')
+    } catch {
+      continue
+    }
+    if (cmd.includes(TOKEN)) throw new Error(`the test token is on the command line of pid ${name}`)
+  }
 }
 
 /** Live (non-zombie) members of a process group, from /proc. */

@@ -7,7 +7,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`dx-runner/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
-  const fast = (argv[0] === 'status' || argv[0] === 'check') && process.env.DX_RUNNER_NO_FAST_PATH !== '1'
+  const fast = ['status', 'check', 'start'].includes(argv[0]) && process.env.DX_RUNNER_NO_FAST_PATH !== '1'
   if (!(fast && (await (await import('../dist/fast-path.js')).tryFastPath(argv)))) {
     const {execute} = await import('@oclif/core')
     await execute({dir: import.meta.url})

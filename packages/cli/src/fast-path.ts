@@ -9,7 +9,7 @@ import {parseArgs, type ParseArgsConfig} from 'node:util'
  */
 export async function tryFastPath(argv: string[]): Promise<boolean> {
   const [command, ...rest] = argv
-  if (command !== 'status' && command !== 'check') return false
+  if (command !== 'status' && command !== 'check' && command !== 'start') return false
   const threshold = {type: 'string'} as const
   const options: ParseArgsConfig['options'] = {
     beads: {type: 'string'},
@@ -20,6 +20,11 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
     'rc-grace-seconds': threshold,
   }
   if (command === 'status') options.provider = {type: 'string'}
+  if (command === 'start') {
+    for (const k of ['stall-minutes', 'no-op-minutes', 'first-output-seconds', 'rc-grace-seconds']) delete options[k]
+    for (const k of ['provider', 'prompt-file', 'worktree', 'repo', 'model', 'required-baseline', 'feature-key', 'timeout']) options[k] = {type: 'string'}
+    options.pty = {type: 'boolean'}
+  }
   let values: Record<string, string | boolean | undefined>
   try {
     values = parseArgs({args: rest, options, strict: true, allowPositionals: false}).values as Record<string, string | boolean | undefined>
@@ -27,6 +32,8 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
     return false
   }
   if (command === 'check' && typeof values.beads !== 'string') return false
+  // anything oclif would have to explain (a missing required flag) goes to oclif
+  if (command === 'start' && !['beads', 'provider', 'prompt-file'].every((k) => typeof values[k] === 'string')) return false
   const root = join(dirname(fileURLToPath(import.meta.url)), '..')
   const {version} = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {version: string}
   const {providerFingerprint, readProviderCache} = await import('./lib/provider-cache.js')
@@ -37,20 +44,29 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
   const {loadProvidersFromHooks} = await import('./lib/providers.js')
   const {thresholdsFrom} = await import('./lib/thresholds.js')
   const {printStatus, runCheck, statusRows} = await import('./lib/run-status.js')
+  const {runStart} = await import('./lib/run-start.js')
   let loaded: ReturnType<typeof loadProvidersFromHooks> | undefined
   const providers = () => (loaded ??= loadProvidersFromHooks(cache.hooks))
   try {
-    const thresholds = thresholdsFrom(values, process.env)
     const json = values.json === true
-    if (command === 'status') {
+    if (command === 'start') {
+      await runStart(values as unknown as Parameters<typeof runStart>[0], providers)
+    } else if (command === 'status') {
+      const thresholds = thresholdsFrom(values, process.env)
       printStatus(await statusRows({beads: values.beads as string | undefined, provider: values.provider as string | undefined, json}, providers, thresholds), json)
     } else {
-      process.exitCode = await runCheck(values.beads as string, json, providers, thresholds)
+      process.exitCode = await runCheck(values.beads as string, json, providers, thresholdsFrom(values, process.env))
     }
   } catch (caught) {
     const error = core.describeIoError(caught) ?? caught
-    // Output is written only once everything is known, so oclif can still take over cleanly.
-    if (!core.DxError.isInstance(error)) return false
+    if (!core.DxError.isInstance(error)) {
+      // status/check write output only once everything is known, so oclif can still take over cleanly;
+      // start may have acted already and must not run twice.
+      if (command !== 'start') return false
+      process.stderr.write(`dx-runner: ${String((error as Error)?.message ?? error).split('\n')[0]}\n`)
+      process.exitCode = 1
+      return true
+    }
     process.stderr.write(`dx-runner: ${error.message.split('\n')[0]}\n`)
     process.exitCode = error.exitCode
   }

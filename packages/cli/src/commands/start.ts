@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
-import {artifactRoot, baselineGate, parseDuration, startJob, type GateResult} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {runStart} from '../lib/run-start.js'
 
 export default class Start extends DxCommand {
   static summary = 'Run gates and preflight, then launch an agent detached.'
@@ -25,41 +25,7 @@ export default class Start extends DxCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Start)
-    const root = artifactRoot()
-    const timeoutSec = flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout)
-    const provider = (await this.providers()).get(flags.provider)
-    const required = flags['required-baseline']
-    const r = await startJob({
-      root,
-      beads: flags.beads,
-      provider,
-      promptFile: flags['prompt-file'],
-      worktree: flags.worktree,
-      repo: flags.repo,
-      model: flags.model,
-      pty: flags.pty,
-      requiredBaseline: required,
-      featureKey: flags['feature-key'],
-      timeoutSec,
-      env: process.env,
-      cwd: process.cwd(),
-      gates: required ? async (wt): Promise<GateResult[]> => [await baselineGate(wt, required)] : undefined,
-    })
-    await this.diag(`preflight ${r.preflight.checks.map((c) => `${c.name}=${c.status}`).join(' ')}; supervisor ${r.launched.monitor.pid}, agent ${r.launched.agent.pid}`)
-    const doc = {
-      beads: r.meta.beads,
-      provider: r.meta.provider,
-      pid: String(r.launched.agent.pid),
-      monitor_pid: String(r.launched.monitor.pid),
-      state: 'launching',
-      selected_model: r.meta.selected_model,
-      fallback_reason: r.meta.fallback_reason,
-      execution_mode: r.meta.execution_mode,
-      worktree: r.meta.worktree,
-      log_file: r.paths.log,
-      started_at: r.meta.created_at,
-    }
-    if (flags.json) this.printJson(doc)
-    else this.log(`started ${doc.beads} provider=${doc.provider} pid=${doc.pid} model=${doc.selected_model} log=${doc.log_file}`)
+    const diag = await runStart(flags, () => this.providers())
+    await this.diag(diag)
   }
 }
