@@ -1,31 +1,31 @@
 #!/usr/bin/env node
 // npm run bench: speed and memory against a floor (`node -e 0`) measured in the same run.
-// Never asserted in tests; results go to bench/results/latest.json and latest.md.
+// Never asserted in tests; results go to bench/results/latest.json and latest.md, and the README.
 import {execFileSync, spawnSync} from 'node:child_process'
 import {cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {startSimulator} from '@dx-runner/provider-testkit/simulator'
-import {ensureDir, jobPaths, launchSupervisor, stopProcessGroup} from '@dx-runner/core'
+import {ensureDir, jobPaths, launchSupervisor, readProcStat, stopProcessGroup} from '@dx-runner/core'
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = join(repo, 'packages/cli/bin/run.js')
 const RUNS = Number(process.env.BENCH_RUNS ?? 15)
-const JOBS = Number(process.env.BENCH_JOBS ?? 100)
 const LIVE = Number(process.env.BENCH_LIVE ?? 5)
+const IDLE = Number(process.env.BENCH_IDLE_SUPERVISORS ?? 100)
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60)
+const SIZES = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map(Number)
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]
-}
-function timeCmd(argv, env, runs = RUNS) {
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+function timeCmd(argv, env, runs = RUNS, okCodes = [0]) {
   const samples = []
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint()
     const r = spawnSync(argv[0], argv.slice(1), {env, encoding: 'utf8'})
     samples.push(Number(process.hrtime.bigint() - t0) / 1e6)
-    if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
+    if (!okCodes.includes(r.status)) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
   }
   return median(samples)
 }
@@ -34,7 +34,6 @@ const sim = await startSimulator()
 mkdirSync('/tmp/agents', {recursive: true})
 const agents = mkdtempSync('/tmp/agents/dx-bench-')
 const base = mkdtempSync(join(tmpdir(), 'dx-bench-'))
-const root = join(base, 'dx-runner')
 const results = {generated_at: new Date().toISOString(), node: process.version, runs: RUNS, figures: []}
 const add = (name, value, unit, floor, target) => {
   const f = {name, value: Math.round(value * 100) / 100, unit}
@@ -46,10 +45,11 @@ const add = (name, value, unit, floor, target) => {
   results.figures.push(f)
   console.log(`${name}: ${f.value} ${unit}${f.ratio !== undefined ? ` (${f.ratio}x floor ${f.floor_ms} ms)` : ''}${target ? ` target ${target}` : ''}`)
 }
-const monitors = []
+const groups = []
 try {
-  const worktreeFor = (i) => {
-    const wt = join(agents, `wt-${i}`)
+  let wtCount = 0
+  const worktree = () => {
+    const wt = join(agents, `wt-${wtCount++}`)
     mkdirSync(wt)
     execFileSync('git', ['init', '-q', '-b', 'main'], {cwd: wt})
     writeFileSync(join(wt, 'README.md'), 'bench\n')
@@ -59,7 +59,7 @@ try {
   const prompt = join(base, 'task.md')
   writeFileSync(prompt, 'Create a file named sim-output.txt in the current directory.\n')
   mkdirSync(join(base, 'home'))
-  const env = (scenario) => ({
+  const envFor = (root, scenario = 'hang') => ({
     ...process.env,
     PATH: `${join(repo, 'node_modules/.bin')}:${process.env.PATH}`,
     HOME: join(base, 'home'),
@@ -67,58 +67,71 @@ try {
     CC_GLM_AUTH_TOKEN: 'bench-token',
     CC_GLM_BASE_URL: `${sim.url}/s/${scenario}`,
   })
-  const dx = (args, scenario = 'answer') => spawnSync(process.execPath, [bin, ...args], {env: env(scenario), encoding: 'utf8'})
+  const dx = (root, args, scenario) => spawnSync(process.execPath, [bin, ...args], {env: envFor(root, scenario), encoding: 'utf8'})
 
   const floor = timeCmd([process.execPath, '-e', '0'], process.env)
   add('node -e 0 (floor)', floor, 'ms')
   add('dx-runner --version', timeCmd([process.execPath, bin, '--version'], process.env), 'ms', floor, '<= 2.5x')
 
-  // One real finished job, cloned into a realistic population, plus live hanging agents.
-  let r = dx(['start', '--beads', 'bench-done', '--provider', 'cc-glm', '--prompt-file', prompt, '--worktree', worktreeFor('done')], 'write-file')
-  if (r.status !== 0) throw new Error(r.stderr)
-  for (let i = 0; i < 240; i++) {
-    if (/exited_/.test(dx(['check', '--beads', 'bench-done']).stdout)) break
-    await new Promise((res) => setTimeout(res, 500))
+  // Templates: a finished job, a failed one, and live agents with real worktrees.
+  const seed = join(base, 'seed')
+  for (const [id, scenario] of [['tpl-done', 'write-file'], ['tpl-fail', '401']]) {
+    const r = dx(seed, ['start', '--beads', id, '--provider', 'cc-glm', '--prompt-file', prompt, '--worktree', worktree()], scenario)
+    if (r.status !== 0) throw new Error(r.stderr)
   }
-  const dir = join(root, 'cc-glm')
-  for (let i = 0; i < JOBS - LIVE - 1; i++) {
-    const id = `bench-${String(i).padStart(4, '0')}`
-    for (const name of readdirSync(dir)) {
-      if (!name.startsWith('bench-done.') || name.endsWith('.tmp')) continue
-      const target = join(dir, name.replace('bench-done.', `${id}.`))
-      cpSync(join(dir, name), target, {recursive: true})
-      if (name.endsWith('.meta')) {
-        const m = JSON.parse(readFileSync(target, 'utf8'))
-        m.beads = id
-        writeFileSync(target, JSON.stringify(m))
-      }
-    }
+  for (let i = 0; i < 240; i++) {
+    const s = JSON.parse(dx(seed, ['status', '--json']).stdout)
+    if (s.jobs.every((j) => j.state.startsWith('exited'))) break
+    await sleep(500)
   }
   const startSamples = []
   for (let i = 0; i < LIVE; i++) {
+    // let the previous agent finish booting: measure start, not two CPUs shared with a starting agent
+    await sleep(1500)
     const t0 = process.hrtime.bigint()
-    r = dx(['start', '--beads', `bench-live-${i}`, '--provider', 'cc-glm', '--prompt-file', prompt, '--worktree', worktreeFor(`live-${i}`)], 'hang')
+    const r = dx(seed, ['start', '--beads', `live-${i}`, '--provider', 'cc-glm', '--prompt-file', prompt, '--worktree', worktree()], 'hang')
     startSamples.push(Number(process.hrtime.bigint() - t0) / 1e6)
     if (r.status !== 0) throw new Error(r.stderr)
+    groups.push(Number(readFileSync(join(seed, 'cc-glm', `live-${i}.monitor.pid`), 'utf8').split(' ')[0]))
   }
   add('start (cached preflight)', median(startSamples), 'ms', floor, '<= 4x')
-  dx(['status', '--json'])
-  add(`status --json over ${JOBS} jobs (${LIVE} live)`, timeCmd([process.execPath, bin, 'status', '--json'], env('hang'), 10), 'ms', floor, '<= 3x')
-  add('check of one job among them', timeCmd([process.execPath, bin, 'check', '--beads', 'bench-0001', '--json'], env('hang'), 10), 'ms', floor, '<= 2x')
+
+  const seedDir = join(seed, 'cc-glm')
+  const copyJob = (root, from, to) => {
+    const dir = join(root, 'cc-glm')
+    mkdirSync(dir, {recursive: true, mode: 0o700})
+    for (const name of readdirSync(seedDir)) {
+      if (!name.startsWith(`${from}.`) || name.endsWith('.tmp')) continue
+      const target = join(dir, name.replace(`${from}.`, `${to}.`))
+      cpSync(join(seedDir, name), target)
+      if (name.endsWith('.meta')) writeFileSync(target, JSON.stringify({...JSON.parse(readFileSync(target, 'utf8')), beads: to}))
+    }
+  }
+  // A realistic mix: the live agents, nine finished for one failed.
+  const population = (n) => {
+    const root = join(base, `pop-${n}`)
+    for (let i = 0; i < LIVE; i++) copyJob(root, `live-${i}`, `live-${i}`)
+    for (let i = 0; i < n - LIVE; i++) copyJob(root, i % 10 === 9 ? 'tpl-fail' : 'tpl-done', `job-${String(i).padStart(4, '0')}`)
+    dx(root, ['status', '--json'])
+    return root
+  }
+  const targets = {10: '-', 100: '<= 3x', 1000: '<= 10x'}
+  let root100
+  for (const n of SIZES) {
+    const root = population(n)
+    if (n === 100) root100 = root
+    add(`status --json over ${n} jobs (${LIVE} live)`, timeCmd([process.execPath, bin, 'status', '--json'], envFor(root), n >= 1000 ? 5 : 10), 'ms', floor, targets[n])
+    if (n === 1000) add('check of one job among 1000', timeCmd([process.execPath, bin, 'check', '--beads', 'job-0001', '--json'], envFor(root), 10), 'ms', floor, '<= 2x')
+  }
+  if (root100) add('watchdog --once over 100 jobs', timeCmd([process.execPath, bin, 'watchdog', '--once', '--json'], envFor(root100), 5), 'ms', floor, '<= 5x')
 
   // Supervisor memory: VmRSS of each live job's sh supervisor.
-  const rss = []
-  for (let i = 0; i < LIVE; i++) {
-    const pid = Number(readFileSync(join(dir, `bench-live-${i}.monitor.pid`), 'utf8').split(' ')[0])
-    monitors.push(pid)
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    if (m) rss.push(Number(m[1]) / 1024)
-  }
+  const rss = groups.map((pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024)
   add('supervisor RSS per job', median(rss), 'MiB', undefined, '<= 2 MiB')
 
-  // Agent exit → rc on disk: the agent stamps the time just before it exits.
-  const lat = []
+  // Agent exit → rc on disk, as a poller sees it (file mtimes are too coarse).
   const supRoot = join(base, 'sup')
+  const lat = []
   for (let i = 0; i < 10; i++) {
     const paths = jobPaths(supRoot, 'bench', `exit-${i}`)
     ensureDir(paths.dir)
@@ -130,7 +143,6 @@ try {
       baseEnv: {PATH: process.env.PATH},
       commit: () => writeFileSync(paths.meta, '{}'),
     })
-    // Poll tightly and take the wall clock when the rc file is first seen (file mtimes are too coarse).
     let seenAt
     for (const end = Date.now() + 10_000; seenAt === undefined && Date.now() < end; ) {
       try {
@@ -140,14 +152,35 @@ try {
         await new Promise((res) => setImmediate(res))
       }
     }
-    const t = Number(BigInt(readFileSync(stamp, 'utf8').trim()) / 1000n) / 1000
-    lat.push(seenAt - t)
+    lat.push(seenAt - Number(BigInt(readFileSync(stamp, 'utf8').trim()) / 1000n) / 1000)
     await stopProcessGroup(launched.monitor.pid, 100)
   }
   add('agent exit → .rc on disk (seen by a poller)', median(lat), 'ms', undefined, '<= 1000 ms')
+
+  // Idle cost: many supervisors waiting on agents that do nothing.
+  const idle = []
+  for (let i = 0; i < IDLE; i++) {
+    const paths = jobPaths(supRoot, 'idle', `idle-${i}`)
+    ensureDir(paths.dir)
+    const l = await launchSupervisor({
+      paths,
+      spec: {command: 'sleep', args: ['3600'], env: {}, secretEnv: {}, stdin: 'null', cwd: base},
+      promptFile: prompt,
+      baseEnv: {PATH: process.env.PATH},
+      commit: () => writeFileSync(paths.meta, '{}'),
+    })
+    idle.push(l.monitor.pid)
+    groups.push(l.monitor.pid)
+  }
+  const ticks = () => idle.reduce((t, pid) => {
+    const st = readProcStat(pid)
+    return t + (st ? st.utime + st.stime : 0)
+  }, 0)
+  const t0 = ticks()
+  await sleep(IDLE_SECONDS * 1000)
+  add(`CPU of ${IDLE} idle supervisors over ${IDLE_SECONDS} s`, (ticks() - t0) / 100, 's', undefined, '~0')
 } finally {
-  for (const m of monitors) await stopProcessGroup(m, 1000)
-  spawnSync(process.execPath, [bin, 'prune'], {env: {...process.env, DX_RUNNER_HOME: root}})
+  for (const g of groups) await stopProcessGroup(g, 1000)
   await sim.close()
   rmSync(base, {recursive: true, force: true})
   rmSync(agents, {recursive: true, force: true})
@@ -155,9 +188,11 @@ try {
 
 const outDir = join(repo, 'bench/results')
 mkdirSync(outDir, {recursive: true})
-const json = `${JSON.stringify(results, null, 2)}\n`
-writeFileSync(join(outDir, 'latest.json.tmp'), json)
-renameSync(join(outDir, 'latest.json.tmp'), join(outDir, 'latest.json'))
+const write = (name, text) => {
+  writeFileSync(join(outDir, `${name}.tmp`), text)
+  renameSync(join(outDir, `${name}.tmp`), join(outDir, name))
+}
+write('latest.json', `${JSON.stringify(results, null, 2)}\n`)
 const md = [
   `# dx-runner bench (${results.generated_at}, node ${results.node})`,
   '',
@@ -166,16 +201,7 @@ const md = [
   ...results.figures.map((f) => `| ${f.name} | ${f.value} ${f.unit} | ${f.floor_ms ?? '-'} | ${f.ratio ?? '-'} | ${f.target ?? '-'} |`),
   '',
 ].join('\n')
-writeFileSync(join(outDir, 'latest.md.tmp'), md)
-renameSync(join(outDir, 'latest.md.tmp'), join(outDir, 'latest.md'))
-// The README's Performance section is this table, between markers: produced, never typed.
-const readme = join(repo, 'README.md')
-const text = readFileSync(readme, 'utf8')
-const start = text.indexOf('<!-- bench:start -->')
-const end = text.indexOf('<!-- bench:end -->')
-if (start >= 0 && end > start) {
-  const table = md.split('\n').slice(2).join('\n').trim()
-  const block = `<!-- bench:start -->\nMeasured by \`npm run bench\` on ${results.generated_at} (node ${results.node}, ${RUNS} runs, median):\n\n${table}\n`
-  writeFileSync(readme, text.slice(0, start) + block + text.slice(end))
-}
-console.log(`wrote ${join(outDir, 'latest.json')} and latest.md`)
+write('latest.md', md)
+const {updateReadmeSection} = await import('../scripts/readme-section.js')
+updateReadmeSection('bench', `Measured by \`npm run bench\` on ${results.generated_at} (node ${results.node}, median of ${RUNS} runs unless noted):\n\n${md.split('\n').slice(2).join('\n').trim()}\n`)
+console.log(`wrote ${join(outDir, 'latest.json')}, latest.md and the README's Performance section`)
