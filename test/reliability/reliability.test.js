@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import {execFileSync, spawn} from 'node:child_process'
-import {cpSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
+import {cpSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {startSimulator} from '@dx-runner/provider-testkit/simulator'
 import {validateDocument} from '@dx-runner/core'
@@ -53,6 +53,40 @@ describe('reliability', function () {
   })
   after(async () => {
     await sim?.close()
+  })
+
+  const checkJson = (sb, beads, flags = []) => sb.json(['check', '--beads', beads, '--json', ...flags])
+
+  it('SIGKILL of the supervisor → exited_err / monitor_no_rc_file after the grace window', async () => {
+    const sb = make('sigkill', 'slow')
+    const start = sb.json(['start', '--beads', 'bd-mon', '--provider', 'cc-glm', '--prompt-file', sb.prompt, '--json'])
+    expect(start.code, start.stderr).to.equal(0)
+    process.kill(Number(start.doc.monitor_pid), 'SIGKILL')
+    // while the agent still runs, it is not reported dead
+    const live = checkJson(sb, 'bd-mon', ['--rc-grace-seconds', '1'])
+    expect(live.doc.state).to.not.equal('exited_err')
+    const final = await waitFor(() => {
+      const c = checkJson(sb, 'bd-mon', ['--rc-grace-seconds', '1'])
+      return c.doc.state === 'exited_err' ? c : undefined
+    }, {what: 'monitor_no_rc_file'})
+    expect(final.doc.reason_code).to.equal('monitor_no_rc_file')
+    expect(existsSync(jobFile(sb, 'cc-glm', 'bd-mon', 'rc'))).to.equal(false)
+  })
+
+  it('a .pid naming a live unrelated process (this test) is not alive', async () => {
+    const sb = make('pidreuse', 'answer')
+    expect(sb.run(['start', '--beads', 'bd-pid', '--provider', 'cc-glm', '--prompt-file', sb.prompt]).code).to.equal(0)
+    await waitFor(() => checkJson(sb, 'bd-pid').doc.state.startsWith('exited'), {what: 'bd-pid to finish'})
+    // forge the record: our own PID, with a start time that is not ours
+    const mine = readFileSync(`/proc/${process.pid}/stat`, 'latin1')
+    const starttime = Number(mine.slice(mine.lastIndexOf(')') + 2).split(' ')[19])
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim()
+    for (const s of ['rc', 'outcome', 'heartbeat']) rmSync(jobFile(sb, 'cc-glm', 'bd-pid', s), {force: true})
+    writeFileSync(jobFile(sb, 'cc-glm', 'bd-pid', 'pid'), `${process.pid} ${starttime + 7} ${boot}\n`)
+    writeFileSync(jobFile(sb, 'cc-glm', 'bd-pid', 'monitor.pid'), `${process.pid} ${starttime + 7} ${boot}\n`)
+    const c = checkJson(sb, 'bd-pid', ['--rc-grace-seconds', '0'])
+    expect(c.doc.state).to.equal('exited_err')
+    expect(c.doc.reason_code).to.equal('monitor_no_rc_file')
   })
 
   describe('kill -9 of start at each step: the job is fully registered or absent, never half', () => {
@@ -254,6 +288,49 @@ describe('reliability', function () {
         expect(after).to.deep.equal(before)
       })
     }
+  })
+
+  it('hostile values for every other command\'s flags: exit 1, one clear line, nothing written', async () => {
+    const sb = make('flags', 'hang')
+    const bad = [
+      ['status', '--beads', '../etc'],
+      ['status', '--stall-minutes', '-1'],
+      ['status', '--watch', '--interval', '0'],
+      ['check', '--beads', 'x', '--no-op-minutes', 'NaN'],
+      ['check', '--beads', 'x', '--rc-grace-seconds', '1e999'],
+      ['check', '--beads', 'a'.repeat(70)],
+      ['stop', '--beads', 'x', '--grace', 'soon'],
+      ['stop', '--beads', '../../x'],
+      ['restart', '--beads', '-x'],
+      ['report', '--beads', 'x', '--format', 'yaml'],
+      ['logs', '--beads', 'x', '--lines', '-3'],
+      ['prune', '--beads', 'a/b'],
+      ['watchdog', '--interval', 'x', '--once'],
+      ['watchdog', '--max-retries', '-1', '--once'],
+      ['probe', '--provider', 'cc-glm', '--timeout', 'abc'],
+      ['preflight', '--provider', '../x'],
+      ['baseline-gate', '--worktree', sb.worktree, '--required-baseline', '--json'],
+      ['feature-key-gate', '--worktree', sb.worktree, '--feature-key', 'k', '--base', 'no-such-ref'],
+      ['integrity-gate', '--worktree', join(sb.base, 'missing'), '--reported-commit', 'abc1234'],
+    ]
+    for (const args of bad) {
+      const r = sb.run(args)
+      expect(r.signal, args.join(' ')).to.equal(null)
+      expect([1, 20], `${args.join(' ')} → ${r.code}: ${r.stderr}`).to.include(r.code)
+      const lines = r.stderr.split('\n').filter(Boolean)
+      expect(lines, `${args.join(' ')}: ${r.stderr}`).to.have.length(1)
+      expect(lines[0]).to.match(/^dx-runner: /)
+    }
+    expect(walk(sb.root)).to.deep.equal([])
+  })
+
+  it('a non-UTF-8 beads id → exit 1, one clear line', () => {
+    const sb = make('bytes', 'hang')
+    const r = execFileSync('sh', ['-c', `${process.execPath} ${BIN} start --beads "$(printf 'bd-\\377\\376')" --provider cc-glm --prompt-file ${sb.prompt} 2>&1; echo "rc=$?"`], {env: sb.env, encoding: 'latin1'})
+    expect(r).to.match(/rc=1\s*$/)
+    expect(r.split('\n').filter(Boolean)).to.have.length(2)
+    expect(r).to.match(/^dx-runner: invalid --beads/)
+    expect(walk(sb.root)).to.deep.equal([])
   })
 })
 
