@@ -16,10 +16,10 @@ export default class Stop extends DxCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Stop)
     const beads = validateBeadsId(flags.beads)
-    const paths = findJob(artifactRoot(), beads)
-    if (!paths) throw new DxError(`no job ${beads}`, {exitCode: ExitCode.jobError})
     const grace = flags.grace === undefined ? 10 : Number(flags.grace)
     if (!Number.isFinite(grace) || grace < 0) throw new DxError(`invalid --grace ${JSON.stringify(flags.grace)}: expected seconds`)
+    const paths = findJob(artifactRoot(), beads)
+    if (!paths) throw new DxError(`no job ${beads}`, {exitCode: ExitCode.jobError})
     await this.diag(`stopping ${paths.provider}/${beads}: TERM to the process group, KILL after ${grace}s`)
     const r = await stopJob(paths, grace * 1000)
     const [view] = await observeAll([paths], await this.providers(), resolveThresholds(process.env))
