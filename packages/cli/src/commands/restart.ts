@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {artifactRoot, DxError, ExitCode, findJob, readMetaOrThrow, restartJob, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {launchDoc} from '../lib/views.js'
 
 export default class Restart extends DxCommand {
   static summary = 'Start a job again with the same metadata.'
@@ -19,20 +20,7 @@ export default class Restart extends DxCommand {
     const meta = readMetaOrThrow(paths)
     const provider = (await this.providers()).get(meta.provider)
     const r = await restartJob(paths, provider, {env: process.env})
-    const doc = {
-      beads,
-      provider: r.meta.provider,
-      pid: String(r.launched.agent.pid),
-      monitor_pid: String(r.launched.monitor.pid),
-      state: 'launching',
-      selected_model: r.meta.selected_model,
-      fallback_reason: r.meta.fallback_reason,
-      execution_mode: r.meta.execution_mode,
-      worktree: r.meta.worktree,
-      log_file: r.paths.log,
-      started_at: new Date().toISOString(),
-      retry_count: r.meta.retries,
-    }
+    const doc = {...launchDoc(r.meta, r.paths, r.launched, new Date().toISOString()), retry_count: r.meta.retries}
     if (flags.json) this.printJson(doc)
     else this.log(`restarted ${beads} pid=${doc.pid} retry_count=${r.meta.retries}`)
   }

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {DxError} from '@dx-runner/core'
 import {DxCommand, thresholdFlags, thresholdsFrom} from '../lib/base-command.js'
 import {printStatus, statusRows} from '../lib/run-status.js'
-import {statusTable, type StatusRow} from '../lib/views.js'
+import {interruptibleSleep, statusTable, type StatusRow} from '../lib/views.js'
 
 export default class Status extends DxCommand {
   static summary = 'One row per job: state, reason, progress.'
@@ -36,10 +36,10 @@ export default class Status extends DxCommand {
 async function watchTable(rowsNow: () => Promise<StatusRow[]>, intervalSec: number): Promise<void> {
   const tty = process.stdout.isTTY === true
   let stopping = false
-  let wake: (() => void) | undefined
+  const sleeper: {wake?: () => void} = {}
   const stop = () => {
     stopping = true
-    wake?.()
+    sleeper.wake?.()
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
@@ -52,13 +52,7 @@ async function watchTable(rowsNow: () => Promise<StatusRow[]>, intervalSec: numb
       const frame = head + body
       if (tty) process.stdout.write(`\u001b[H${frame.split('\n').join('\u001b[K\n')}\u001b[J`)
       else process.stdout.write(`${frame}\n`)
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, intervalSec * 1000)
-        wake = () => {
-          clearTimeout(t)
-          resolve()
-        }
-      })
+      await interruptibleSleep(intervalSec * 1000, sleeper)
     }
   } finally {
     if (tty) process.stdout.write('\u001b[?25h\u001b[?1049l')

@@ -6,6 +6,7 @@ import {
 import {join} from 'node:path'
 import {DxCommand, thresholdFlags, thresholdsFrom} from '../lib/base-command.js'
 import {observeAll} from '../lib/observe.js'
+import {interruptibleSleep} from '../lib/views.js'
 
 export default class Watchdog extends DxCommand {
   static summary = 'Check every job each round; restart stalled and no-op ones with backoff; block what needs a person.'
@@ -59,10 +60,10 @@ export default class Watchdog extends DxCommand {
       throw new DxError(`a watchdog is already running for ${root}; stop it first (see ${join(root, '.locks', 'watchdog.lock')})`)
     }
     let stopping = false
-    let wake: (() => void) | undefined
+    const sleeper: {wake?: () => void} = {}
     const onSignal = () => {
       stopping = true
-      wake?.()
+      sleeper.wake?.()
     }
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
@@ -71,13 +72,7 @@ export default class Watchdog extends DxCommand {
       for (let round = 1; !stopping; round++) {
         await this.round(round, policy, thresholds, flags.json)
         if (flags.once || stopping) break
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, interval * 1000)
-          wake = () => {
-            clearTimeout(t)
-            resolve()
-          }
-        })
+        await interruptibleSleep(interval * 1000, sleeper)
       }
       this.emit(flags.json, {action: 'stopped', root})
     } finally {

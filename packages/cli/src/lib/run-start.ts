@@ -1,5 +1,6 @@
 import {artifactRoot, baselineGate, parseDuration, startJob, type GateResult} from '@dx-runner/core'
 import type {LoadedProviders} from './providers.js'
+import {launchDoc} from './views.js'
 
 export interface StartFlags {
   beads: string
@@ -36,19 +37,7 @@ export async function runStart(flags: StartFlags, providers: () => Promise<Loade
     cwd: process.cwd(),
     gates: required ? async (wt): Promise<GateResult[]> => [await baselineGate(wt, required)] : undefined,
   })
-  const doc = {
-    beads: r.meta.beads,
-    provider: r.meta.provider,
-    pid: String(r.launched.agent.pid),
-    monitor_pid: String(r.launched.monitor.pid),
-    state: 'launching',
-    selected_model: r.meta.selected_model,
-    fallback_reason: r.meta.fallback_reason,
-    execution_mode: r.meta.execution_mode,
-    worktree: r.meta.worktree,
-    log_file: r.paths.log,
-    started_at: r.meta.created_at,
-  }
+  const doc = launchDoc(r.meta, r.paths, r.launched, r.meta.created_at)
   if (flags.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
   else process.stdout.write(`started ${doc.beads} provider=${doc.provider} pid=${doc.pid} model=${doc.selected_model} log=${doc.log_file}\n`)
   return `preflight ${r.preflight.checks.map((c) => `${c.name}=${c.status}`).join(' ')}; supervisor ${r.launched.monitor.pid}, agent ${r.launched.agent.pid}`

@@ -1,4 +1,4 @@
-import {formatElapsed, type GateResult, type JobView} from '@dx-runner/core'
+import {formatElapsed, type GateResult, type JobMeta, type JobPaths, type JobView, type Launched} from '@dx-runner/core'
 
 export interface StatusRow {
   beads: string
@@ -111,4 +111,32 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) =>
   }
   await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
   return out
+}
+
+/** The document `start` and `restart` print for a launched attempt (schema: start). */
+export function launchDoc(meta: JobMeta, paths: JobPaths, launched: Launched, startedAt: string) {
+  return {
+    beads: meta.beads,
+    provider: meta.provider,
+    pid: String(launched.agent.pid),
+    monitor_pid: String(launched.monitor.pid),
+    state: 'launching',
+    selected_model: meta.selected_model,
+    fallback_reason: meta.fallback_reason,
+    execution_mode: meta.execution_mode,
+    worktree: meta.worktree,
+    log_file: paths.log,
+    started_at: startedAt,
+  }
+}
+
+/** Resolves after `ms`, or at once when `stop.wake()` is called (SIGINT/SIGTERM handlers call it). */
+export function interruptibleSleep(ms: number, stop: {wake?: () => void}): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms)
+    stop.wake = () => {
+      clearTimeout(t)
+      resolve()
+    }
+  })
 }
