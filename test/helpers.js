@@ -186,8 +186,8 @@ export function walk(dir) {
 }
 
 /** Start the loopback model simulator in its own process; resolves to {url, pid, stop()}. */
-export async function startSimulatorProcess(extraEnv = {}) {
-  const child = spawn(process.execPath, [join(REPO, 'packages/provider-testkit/bin/simulator.js')], {
+export async function startSimulatorProcess(extraEnv = {}, args = []) {
+  const child = spawn(process.execPath, [join(REPO, 'packages/provider-testkit/bin/simulator.js'), ...args], {
     env: {...process.env, ...extraEnv},
     stdio: ['ignore', 'pipe', 'inherit'],
   })

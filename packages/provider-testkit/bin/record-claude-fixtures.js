@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Re-record the cc-glm parser fixtures: run the real claude CLI against the simulator once per scenario.
-// Usage: node packages/provider-testkit/bin/record-claude-fixtures.js [outDir]
+// Re-record parser fixtures: run a real agent CLI against the simulator once per scenario.
+// Usage: node packages/provider-testkit/bin/record-claude-fixtures.js [claude|gemini] [outDir]
 import {spawn, execFileSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -10,10 +10,39 @@ import {startSimulator} from '../dist/simulator/index.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = resolve(here, '../../..')
-const out = resolve(process.argv[2] ?? join(repo, 'packages/provider-cc-glm/test/fixtures'))
-const claude = join(repo, 'node_modules/.bin/claude')
+const cli = process.argv[2] ?? 'claude'
+const CLIS = {
+  claude: {
+    bin: join(repo, 'node_modules/.bin/claude'),
+    out: 'packages/provider-cc-glm/test/fixtures',
+    args: ['-p', '--model', 'glm-5', '--output-format', 'stream-json', '--verbose', '--dangerously-skip-permissions'],
+    env: (url, scenario) => ({IS_SANDBOX: '1', ANTHROPIC_BASE_URL: `${url}/s/${scenario}`, ANTHROPIC_AUTH_TOKEN: 'sim-token', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1'}),
+    setup: () => {},
+  },
+  gemini: {
+    bin: join(repo, 'node_modules/.bin/gemini'),
+    out: 'packages/provider-gemini/test/fixtures',
+    args: ['-m', 'gemini-2.5-pro', '--yolo', '--output-format', 'stream-json'],
+    env: (url, scenario) => ({GOOGLE_GEMINI_BASE_URL: `${url}/s/${scenario}`, GEMINI_API_KEY: 'sim-token', GEMINI_CLI_TRUST_WORKSPACE: 'true', NO_COLOR: '1'}),
+    setup: (home) => {
+      mkdirSync(join(home, '.gemini'), {recursive: true})
+      writeFileSync(join(home, '.gemini/settings.json'), JSON.stringify({security: {auth: {selectedType: 'gemini-api-key'}}}))
+    },
+  },
+}
+const c = CLIS[cli]
+if (!c) throw new Error(`unknown CLI ${cli}`)
+const out = resolve(process.argv[3] ?? join(repo, c.out))
+const claude = c.bin
 const version = execFileSync(claude, ['--version'], {encoding: 'utf8'}).trim().split(' ')[0]
-const runs = [
+const runs = cli === 'gemini' ? [
+  ['answer', 'answer', {}],
+  ['write-file', 'write-file', {}],
+  ['401', '401', {}],
+  ['error-result', 'error-result', {}],
+  ['malformed', 'malformed', {}],
+  ['429', '429', {DXR_RECORD_KILL_AFTER_MS: '4000'}],
+] : [
   ['answer', 'answer', {}],
   ['write-file', 'write-file', {}],
   ['401', '401', {CLAUDE_CODE_MAX_RETRIES: '0'}],
@@ -33,24 +62,18 @@ try {
     mkdirSync(join(base, 'home'))
     mkdirSync(join(base, 'tmp'))
     execFileSync('git', ['init', '-q'], {cwd: wt})
-    const env = {
-      PATH: process.env.PATH,
-      HOME: join(base, 'home'),
-      TMPDIR: join(base, 'tmp'),
-      IS_SANDBOX: '1',
-      ANTHROPIC_BASE_URL: `${sim.url}/s/${scenario}`,
-      ANTHROPIC_AUTH_TOKEN: 'sim-token',
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      ...extra,
-    }
+    c.setup(join(base, 'home'))
+    const {DXR_RECORD_KILL_AFTER_MS: killAfter, ...extraEnv} = extra
+    const env = {PATH: process.env.PATH, HOME: join(base, 'home'), TMPDIR: join(base, 'tmp'), ...c.env(sim.url, scenario), ...extraEnv}
     // Asynchronously: the simulator answers from this same process.
     const r = await new Promise((done) => {
-      const child = spawn(claude, ['-p', '--model', 'glm-5', '--output-format', 'stream-json', '--verbose', '--dangerously-skip-permissions'], {cwd: wt, env})
+      const child = spawn(claude, c.args, {cwd: wt, env})
       let stdout = ''
       let stderr = ''
       child.stdout.on('data', (d) => (stdout += d))
       child.stderr.on('data', (d) => (stderr += d))
-      const timer = setTimeout(() => child.kill('SIGKILL'), 180_000)
+      // a CLI that retries for minutes (gemini on 429) is recorded for a few seconds, then killed
+      const timer = setTimeout(() => child.kill('SIGKILL'), killAfter ? Number(killAfter) : 180_000)
       child.on('close', (status) => {
         clearTimeout(timer)
         done({status, stdout, stderr})

@@ -5,7 +5,8 @@ import type {JobPaths} from './job-paths.js'
 import type {JobMeta} from './job-meta.js'
 import {launchSupervisor, type Launched} from './launch-supervisor.js'
 import {snapshotWorktree} from './mutations.js'
-import {ensureDir, writeJsonAtomic, readJsonFile} from './store.js'
+import {ensureDir, writeFileAtomic, writeJsonAtomic, readJsonFile} from './store.js'
+import {dirname, isAbsolute, resolve} from 'node:path'
 import type {MutationSnapshot} from './mutations.js'
 
 export interface AttemptOptions {
@@ -56,6 +57,15 @@ export async function launchAttempt(o: AttemptOptions): Promise<Launched> {
     o.auth,
     meta.selected_model,
   )
+  for (const f of spec.files ?? []) {
+    // a provider's files stay inside the job's own directory
+    const target = resolve(paths.tmpDir, f.path)
+    if (isAbsolute(f.path) || !target.startsWith(`${paths.tmpDir}/`)) {
+      throw new DxError(`${o.provider.name}: launch file ${JSON.stringify(f.path)} would leave the job directory`)
+    }
+    ensureDir(dirname(target))
+    writeFileAtomic(target, f.content)
+  }
   const env = {...o.env, TMPDIR: paths.tmpDir}
   return launchSupervisor({
     paths,

@@ -66,6 +66,11 @@ export interface LaunchSpec {
   secretEnv: Record<string, Secret>
   /** Inherited variables the agent must not see (e.g. a personal ANTHROPIC_API_KEY that would win over the token). */
   unsetEnv?: string[]
+  /**
+   * Non-secret files the agent needs (e.g. a CLI settings file), written before launch under the job's
+   * own directory (paths relative to JobSpec.tmpDir, no '..').
+   */
+  files?: {path: string; content: string}[]
   /** 'prompt' feeds the prompt file on stdin; 'null' gives /dev/null. */
   stdin: 'prompt' | 'null'
   cwd: string

@@ -2,6 +2,7 @@ import {createServer, type IncomingMessage, type ServerResponse} from 'node:http
 import type {Socket} from 'node:net'
 import {answerMessages, anthropicError, tokenFrom, type MessagesRequest} from './anthropic.js'
 import {isScenario, type Scenario} from './scenarios.js'
+import {answerGemini, GEMINI_PATH, geminiError, type GeminiRequest} from './gemini.js'
 
 export interface SimulatorOptions {
   /** Default scenario when the request does not name one (default 'answer'). */
@@ -67,7 +68,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://sim')
     const {scenario, path} = scenarioFor(req, url.pathname, fallback)
-    const token = tokenFrom(req)
+    const googKey = req.headers['x-goog-api-key']
+    const token = typeof googKey === 'string' && googKey ? googKey : (url.searchParams.get('key') ?? tokenFrom(req))
     const authorized = options.expectedToken === undefined || token === options.expectedToken
     const body = req.method === 'POST' ? await readBody(req) : ''
     let parsed: MessagesRequest = {}
@@ -76,7 +78,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     } catch {
       parsed = {}
     }
-    requests.push({method: req.method ?? 'GET', path, scenario, model: parsed.model, stream: parsed.stream, authorized})
+    const gm = GEMINI_PATH.exec(path)
+    requests.push({method: req.method ?? 'GET', path, scenario, model: parsed.model ?? (gm ? decodeURIComponent(gm[1]) : undefined), stream: parsed.stream ?? (gm ? gm[2] === 'streamGenerateContent' : undefined), authorized})
 
     if (path === '/v1/messages/count_tokens' && req.method === 'POST') {
       if (!authorized || scenario === '401') return anthropicError(res, 401, 'authentication_error', 'invalid x-api-key')
@@ -93,6 +96,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return
       }
       await answerMessages(scenario, parsed, body, res, () => res.destroyed || res.writableEnded)
+      return
+    }
+    const g = GEMINI_PATH.exec(path)
+    if (g && req.method === 'POST') {
+      if (!authorized || scenario === '401') return geminiError(res, 401, 'UNAUTHENTICATED', 'API key not valid. Please pass a valid API key.')
+      if (scenario === '429') return geminiError(res, 429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).', {'retry-after': '1'})
+      if (scenario === 'malformed') {
+        res.writeHead(200, {'content-type': g[2] === 'streamGenerateContent' ? 'text/event-stream' : 'application/json'})
+        res.end('data: {not json\r\n\r\n\u0000')
+        return
+      }
+      await answerGemini(scenario, decodeURIComponent(g[1]), g[2], parsed as GeminiRequest, body, res, () => res.destroyed || res.writableEnded)
       return
     }
     anthropicError(res, 404, 'not_found_error', `the simulator has no ${req.method} ${path}`)

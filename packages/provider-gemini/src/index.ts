@@ -1,0 +1,7 @@
+export {geminiProvider} from './provider.js'
+export {resolveAuth} from './resolve-auth.js'
+export {buildLaunch, GEMINI_SETTINGS} from './build-launch.js'
+export {parseEvent} from './parse-event.js'
+export {classifyExit} from './classify-exit.js'
+export {preflight} from './preflight.js'
+export {probe} from './probe.js'

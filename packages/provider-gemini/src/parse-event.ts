@@ -1,0 +1,54 @@
+import type {TelemetryEvent} from '@dx-runner/core'
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
+const RETRY_LINE = /Attempt (\d+) failed with status (\d{3})/
+const STATUS_IN_TEXT = /(?:"code\\?"\s*:\s*|status[:=\s]+)(\d{3})\b/
+
+/** One line of `gemini --output-format stream-json` (stdout and stderr share the log). Pure; never throws. */
+export function parseEvent(line: string): TelemetryEvent | undefined {
+  const text = line.trim()
+  if (!text.startsWith('{')) {
+    const retry = RETRY_LINE.exec(text)
+    if (retry) return {kind: 'retry', attempt: Number(retry[1]), status: Number(retry[2])}
+    const m = /\b(401|403)\b/.test(text) && STATUS_IN_TEXT.exec(text)
+    return m ? {kind: 'error', status: Number(m[1]), message: text.slice(0, 200)} : undefined
+  }
+  let e: Record<string, unknown>
+  try {
+    e = JSON.parse(text) as Record<string, unknown>
+  } catch {
+    return undefined
+  }
+  if (typeof e !== 'object' || e === null) return undefined
+  switch (e.type) {
+    case 'init':
+      return typeof e.session_id === 'string' ? {kind: 'session', session_id: e.session_id, model: typeof e.model === 'string' ? e.model : undefined} : undefined
+    case 'tool_use':
+      return {kind: 'tool_call', name: typeof e.tool_name === 'string' ? e.tool_name : undefined}
+    case 'message':
+      return {kind: 'text'}
+    case 'error': {
+      const message = typeof e.message === 'string' ? e.message : undefined
+      const m = message ? STATUS_IN_TEXT.exec(message) : null
+      return {kind: 'error', status: m ? Number(m[1]) : undefined, message: message?.slice(0, 200)}
+    }
+    case 'result': {
+      const stats = (e.stats ?? {}) as Record<string, unknown>
+      const err = (e.error ?? {}) as Record<string, unknown>
+      const message = typeof err.message === 'string' ? err.message : undefined
+      const m = message ? STATUS_IN_TEXT.exec(message) : null
+      return {
+        kind: 'result',
+        is_error: e.status !== 'success',
+        subtype: typeof e.status === 'string' ? e.status : undefined,
+        api_error_status: m ? Number(m[1]) : undefined,
+        text: message?.slice(0, 500),
+        input_tokens: num(stats.input_tokens),
+        output_tokens: num(stats.output_tokens),
+        num_tool_calls: num(stats.tool_calls),
+      }
+    }
+    default:
+      return undefined
+  }
+}

@@ -1,0 +1,23 @@
+import type {ProviderContext, ProviderV1} from '@dx-runner/core'
+import {buildLaunch} from './build-launch.js'
+import {classifyExit} from './classify-exit.js'
+import {parseEvent} from './parse-event.js'
+import {preflight} from './preflight.js'
+import {probe} from './probe.js'
+import {resolveAuth} from './resolve-auth.js'
+
+export const geminiProvider: ProviderV1 = {
+  specificationVersion: 'v1',
+  name: 'gemini',
+  description: 'Gemini CLI headless (stream-json, auto-approve)',
+  defaultModel: 'gemini-2.5-pro',
+  resolveAuth,
+  preflight,
+  probe,
+  async selectModel(_ctx: ProviderContext, requested?: string) {
+    return {selected_model: requested ?? 'gemini-2.5-pro', fallback_reason: 'none'}
+  },
+  buildLaunch,
+  classifyExit,
+  parseEvent,
+}

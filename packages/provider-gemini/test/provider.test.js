@@ -1,0 +1,71 @@
+import {expect} from 'chai'
+import {readFileSync, readdirSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {Secret, telemetryFromLines} from '@dx-runner/core'
+import {runProviderConformance} from '@dx-runner/provider-testkit'
+import {buildLaunch, classifyExit, geminiProvider, parseEvent, resolveAuth} from '../dist/index.js'
+
+const FIX = join(dirname(fileURLToPath(import.meta.url)), 'fixtures')
+const index = JSON.parse(readFileSync(join(FIX, 'index.json'), 'utf8'))
+const lines = (name) => [...readFileSync(join(FIX, `${name}.stdout.jsonl`), 'utf8').split('\n'), ...readFileSync(join(FIX, `${name}.stderr.txt`), 'utf8').split('\n')]
+const telemetryOf = (name) => telemetryFromLines(lines(name), parseEvent)
+const classify = (name) => classifyExit({exit_code: index[name].exit_code ?? 137, telemetry: telemetryOf(name)})
+
+describe('gemini on recorded gemini-cli output', () => {
+  it('write-file: success, a tool call, tokens, session', () => {
+    const t = telemetryOf('write-file')
+    expect(t.tool_calls).to.equal(1)
+    expect(t.input_tokens).to.be.above(0)
+    expect(t.output_tokens).to.be.above(0)
+    expect(t.session_id).to.match(/^[0-9a-f-]{36}$/)
+    expect(classify('write-file')).to.deep.equal({state: 'success', reason_code: 'outcome_exit_0'})
+  })
+  it('401 (exit 145) → provider_auth_failed', () => {
+    expect(index['401'].exit_code).to.equal(145)
+    expect(classify('401')).to.deep.equal({state: 'failed', reason_code: 'provider_auth_failed'})
+  })
+  it('a safety block exits 0 with an error result → provider_error_result', () => {
+    expect(index['error-result'].exit_code).to.equal(0)
+    expect(classify('error-result')).to.deep.equal({state: 'failed', reason_code: 'provider_error_result'})
+  })
+  it('429: the stderr retry lines are retry events', () => {
+    const retries = lines('429').map(parseEvent).filter((e) => e?.kind === 'retry')
+    expect(retries.length).to.be.at.least(1)
+    expect(retries[0]).to.include({status: 429, attempt: 1})
+    expect(classifyExit({exit_code: 1, telemetry: telemetryOf('429')}).reason_code).to.equal('provider_rate_limited')
+  })
+  it('malformed → a failure, not a success', () => {
+    expect(classify('malformed').state).to.equal('failed')
+  })
+  it('exit codes 41, 42, 53', () => {
+    expect(classifyExit({exit_code: 41, telemetry: {}}).reason_code).to.equal('provider_auth_failed')
+    expect(classifyExit({exit_code: 42, telemetry: {}}).reason_code).to.equal('process_exit_with_rc')
+    expect(classifyExit({exit_code: 53, telemetry: {}}).reason_code).to.equal('provider_error_result')
+  })
+})
+
+describe('gemini launch and auth', () => {
+  it('keeps the prompt and the key off argv, gives the job its own HOME with the settings file', () => {
+    const job = {beads: 'b', worktree: '/tmp/agents/b', promptFile: '/tmp/p', model: 'gemini-2.5-pro', tmpDir: '/tmp/dx/gemini/b.tmp'}
+    const l = buildLaunch(job, {source: 'GEMINI_API_KEY', env: {GEMINI_API_KEY: new Secret('gk-secret')}}, 'gemini-2.5-pro')
+    expect(l.args).to.deep.equal(['-m', 'gemini-2.5-pro', '--yolo', '--output-format', 'stream-json'])
+    expect(l.stdin).to.equal('prompt')
+    expect(l.env.HOME).to.equal('/tmp/dx/gemini/b.tmp/home')
+    expect(l.files[0].path).to.equal('home/.gemini/settings.json')
+    expect(JSON.parse(l.files[0].content).security.auth.selectedType).to.equal('gemini-api-key')
+    expect(JSON.stringify({...l, secretEnv: undefined})).to.not.include('gk-secret')
+  })
+  it('needs GEMINI_API_KEY (exit 10 naming it)', async () => {
+    try {
+      await resolveAuth({env: {}, cwd: '/', timeoutMs: 1000})
+      throw new Error('resolved')
+    } catch (e) {
+      expect(e.exitCode).to.equal(10)
+      expect(e.message).to.include('GEMINI_API_KEY')
+    }
+  })
+})
+
+const fixtureLines = readdirSync(FIX).filter((n) => !n.endsWith('.json')).flatMap((n) => readFileSync(join(FIX, n), 'utf8').split('\n'))
+runProviderConformance(geminiProvider, {fixtureLines, ctx: {env: {PATH: '/nonexistent'}, cwd: '/tmp', timeoutMs: 5000}})

@@ -1,0 +1,96 @@
+import {expect} from 'chai'
+import {existsSync, readdirSync} from 'node:fs'
+import {join} from 'node:path'
+import {startSimulator} from '@dx-runner/provider-testkit/simulator'
+import {validateDocument} from '@dx-runner/core'
+import {groupMembers, sandbox, TOKEN, waitFor, walk} from './helpers.js'
+
+describe('gemini end to end (real gemini CLI, loopback simulator)', function () {
+  let sim
+  const sandboxes = []
+  const make = (label, scenario) => {
+    const sb = sandbox(label)
+    Object.assign(sb.env, {GEMINI_API_KEY: TOKEN, GOOGLE_GEMINI_BASE_URL: `${sim.url}/s/${scenario}`})
+    sandboxes.push(sb)
+    return sb
+  }
+  const start = (sb, beads, extra = []) => sb.json(['start', '--beads', beads, '--provider', 'gemini', '--prompt-file', sb.prompt, '--json', ...extra])
+  const checkJson = (sb, beads, flags = []) => sb.json(['check', '--beads', beads, '--json', ...flags])
+  const finished = (sb, beads) =>
+    waitFor(() => {
+      const c = checkJson(sb, beads)
+      return c.doc.state.startsWith('exited') ? c : undefined
+    }, {what: `${beads} to finish`, timeoutMs: 90_000})
+
+  before(async () => {
+    sim = await startSimulator({expectedToken: TOKEN})
+  })
+  afterEach(async () => {
+    for (const sb of sandboxes.splice(0)) await sb.cleanup()
+  })
+  after(async () => {
+    await sim?.close()
+  })
+
+  it('writes a file through a tool call → exited_ok, mutations, tokens; its debris stays in the job directory', async () => {
+    const sb = make('g-ok', 'write-file')
+    const s = start(sb, 'bd-g1')
+    expect(s.code, s.stderr).to.equal(0)
+    expect(s.doc).to.include({provider: 'gemini', selected_model: 'gemini-2.5-pro'})
+    const c = await finished(sb, 'bd-g1')
+    expect(c.doc).to.include({state: 'exited_ok', reason_code: 'outcome_exit_0'})
+    expect(existsSync(join(sb.worktree, 'sim-output.txt'))).to.equal(true)
+    const r = sb.json(['report', '--beads', 'bd-g1'])
+    expect(await validateDocument('report', r.doc)).to.deep.equal([])
+    expect(r.doc.mutations).to.be.at.least(1)
+    expect(r.doc.input_tokens).to.be.above(0)
+    expect(r.doc.output_tokens).to.be.above(0)
+    expect(r.doc.tool_calls).to.equal(1)
+    // gemini's HOME and temp files live under the job's own directory, not the user's
+    expect(existsSync(join(sb.root, 'gemini', 'bd-g1.tmp', 'home', '.gemini', 'settings.json'))).to.equal(true)
+    expect(readdirSync(sb.env.TMPDIR)).to.deep.equal([])
+    expect(readdirSync(sb.home).filter((n) => n !== '.cache')).to.deep.equal([])
+  })
+
+  it('401 → exited_err / provider_auth_failed', async () => {
+    const sb = make('g-401', '401')
+    expect(start(sb, 'bd-g401').code).to.equal(0)
+    const c = await finished(sb, 'bd-g401')
+    expect(c.doc).to.include({state: 'exited_err', reason_code: 'provider_auth_failed'})
+  })
+
+  it('exit 0 with an error result (a safety block) → exited_err / provider_error_result', async () => {
+    const sb = make('g-err', 'error-result')
+    expect(start(sb, 'bd-gerr').code).to.equal(0)
+    const c = await finished(sb, 'bd-gerr')
+    expect(c.doc).to.include({state: 'exited_err', reason_code: 'provider_error_result', exit_code: '0'})
+  })
+
+  it('429: shown as provider_retrying while the CLI backs off; stop ends it', async () => {
+    const sb = make('g-429', '429')
+    expect(start(sb, 'bd-g429').code).to.equal(0)
+    const c = await waitFor(() => {
+      const x = checkJson(sb, 'bd-g429')
+      return x.doc.reason_code === 'provider_retrying' ? x : undefined
+    }, {what: 'provider_retrying'})
+    expect(c.doc.state).to.equal('healthy')
+    expect(sb.run(['stop', '--beads', 'bd-g429', '--grace', '2']).code).to.equal(0)
+    expect(checkJson(sb, 'bd-g429').doc).to.include({state: 'exited_err', reason_code: 'stopped_by_user'})
+  })
+
+  it('hang: check exits 2 when stalled, 23 when no_op; stop leaves nothing running', async () => {
+    const sb = make('g-hang', 'hang')
+    const s = start(sb, 'bd-ghang')
+    expect(s.code).to.equal(0)
+    await waitFor(() => sim.requests.some((r) => r.scenario === 'hang' && r.path.includes('streamGenerateContent')), {what: 'the hanging request'})
+    const stalled = await waitFor(() => {
+      const x = checkJson(sb, 'bd-ghang', ['--stall-minutes', '0.05', '--no-op-minutes', '60'])
+      return x.code === 2 ? x : undefined
+    }, {what: 'stalled'})
+    expect(stalled.doc.state).to.equal('stalled')
+    expect(checkJson(sb, 'bd-ghang', ['--no-op-minutes', '0.05']).code).to.equal(23)
+    expect(sb.run(['stop', '--beads', 'bd-ghang', '--grace', '3']).code).to.equal(0)
+    expect(groupMembers(Number(s.doc.monitor_pid))).to.deep.equal([])
+    for (const f of walk(sb.root)) expect(f).to.not.include('gemini-client-error-')
+  })
+})
