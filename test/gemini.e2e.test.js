@@ -93,4 +93,36 @@ describe('gemini end to end (real gemini CLI, loopback simulator)', function () 
     expect(groupMembers(Number(s.doc.monitor_pid))).to.deep.equal([])
     for (const f of walk(sb.root)) expect(f).to.not.include('gemini-client-error-')
   })
+
+  it('--fallback-provider: gemini without a key hands the job to cc-glm, and the report says why', async () => {
+    const sb = make('fallback', 'write-file')
+    Object.assign(sb.env, {GEMINI_API_KEY: '', CC_GLM_AUTH_TOKEN: TOKEN, CC_GLM_BASE_URL: `${sim.url}/s/write-file`})
+    const s = start(sb, 'bd-fb', ['--fallback-provider', 'cc-glm'])
+    expect(s.code, s.stderr).to.equal(0)
+    expect(s.doc).to.include({provider: 'cc-glm', fallback_reason: 'gemini: provider_auth_failed'})
+    await finished(sb, 'bd-fb')
+    const r = sb.json(['report', '--beads', 'bd-fb'])
+    expect(r.doc).to.include({provider: 'cc-glm', state: 'exited_ok', fallback_reason: 'gemini: provider_auth_failed'})
+    const outcome = JSON.parse((await import('node:fs')).readFileSync(join(sb.root, 'cc-glm', 'bd-fb.outcome'), 'utf8'))
+    expect(outcome.fallback_reason).to.equal('gemini: provider_auth_failed')
+  })
+
+  it('--fallback-provider: when no provider can serve, exit with the last one\'s code naming every reason', () => {
+    const sb = make('fallback-none', 'answer')
+    Object.assign(sb.env, {GEMINI_API_KEY: '', CC_GLM_AUTH_TOKEN: '', PATH: `${sb.env.PATH.split(':')[0]}:/usr/bin:/bin`})
+    const r = sb.run(['start', '--beads', 'bd-none', '--provider', 'gemini', '--fallback-provider', 'cc-glm', '--prompt-file', sb.prompt])
+    expect(r.code).to.equal(10)
+    expect(r.stderr.split('\n').filter(Boolean)).to.have.length(1)
+    expect(r.stderr).to.include('gemini: provider_auth_failed; cc-glm: provider_auth_failed')
+    expect(walk(sb.root).filter((f) => !f.includes('/.cache/'))).to.deep.equal([])
+  })
+
+  it('--fallback-provider does not paper over bad input', () => {
+    const sb = make('fallback-bad', 'answer')
+    const r = sb.run(['start', '--beads', '../x', '--provider', 'gemini', '--fallback-provider', 'cc-glm', '--prompt-file', sb.prompt])
+    expect(r.code).to.equal(1)
+    const u = sb.run(['start', '--beads', 'x', '--provider', 'gemini', '--fallback-provider', 'nope', '--prompt-file', sb.prompt])
+    expect(u.code).to.equal(20)
+  })
 })
+

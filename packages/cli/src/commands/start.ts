@@ -8,6 +8,7 @@ export default class Start extends DxCommand {
   static examples = [
     '<%= config.bin %> start --beads bd-123 --provider cc-glm --prompt-file task.md --worktree /tmp/agents/bd-123/repo',
     '<%= config.bin %> start --beads bd-124 --provider cc-glm --prompt-file task.md --timeout 45m --json',
+    '<%= config.bin %> start --beads bd-125 --provider gemini --fallback-provider cc-glm --prompt-file task.md',
   ]
   static flags = {
     beads: Flags.string({description: 'job id: 1-64 of [A-Za-z0-9._-], not starting with . or -', required: true}),
@@ -20,6 +21,7 @@ export default class Start extends DxCommand {
     'required-baseline': Flags.string({description: 'commit that must be HEAD or an ancestor of HEAD'}),
     'feature-key': Flags.string({description: 'Feature-Key trailer every commit of the job must carry (recorded in .contract)'}),
     timeout: Flags.string({description: 'end the agent after this long (e.g. 90s, 30m, 2h)'}),
+    'fallback-provider': Flags.string({description: 'comma-separated providers to try, in order, when --provider cannot serve (credentials or preflight)'}),
     json: Flags.boolean({description: 'print the job as JSON', default: false}),
   }
 

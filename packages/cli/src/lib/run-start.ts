@@ -1,4 +1,7 @@
-import {artifactRoot, baselineGate, parseDuration, startJob, type GateResult} from '@dx-runner/core'
+import {
+  artifactRoot, baselineGate, DxError, ExitCode, parseDuration, startJob,
+  type GateResult, type ProviderV1, type StartResult,
+} from '@dx-runner/core'
 import type {LoadedProviders} from './providers.js'
 import {launchDoc} from './views.js'
 
@@ -6,6 +9,7 @@ export interface StartFlags {
   beads: string
   provider: string
   'prompt-file': string
+  'fallback-provider'?: string
   worktree?: string
   repo?: string
   model?: string
@@ -16,29 +20,59 @@ export interface StartFlags {
   json?: boolean
 }
 
+/** Exit codes after which the next provider may take the job: its credentials or its preflight failed. */
+const FALL_THROUGH = new Set<number>([ExitCode.authFailed, ExitCode.tokenFile, ExitCode.preflightFailed])
+
+function whyNot(error: DxError): string {
+  if (error.reasonCode) return error.reasonCode
+  return error.exitCode === ExitCode.preflightFailed ? 'preflight_failed' : 'provider_auth_failed'
+}
+
 /** `start` (shared by the oclif command and the fast path). Returns a diagnostic line for --verbose. */
 export async function runStart(flags: StartFlags, providers: () => Promise<LoadedProviders>): Promise<string> {
   const timeoutSec = flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout)
-  const provider = (await providers()).get(flags.provider)
+  const loaded = await providers()
+  const fallbacks = (flags['fallback-provider'] ?? '').split(',').map((n) => n.trim()).filter(Boolean)
+  const chain = [flags.provider, ...fallbacks].map((n) => loaded.get(n))
   const required = flags['required-baseline']
-  const r = await startJob({
-    root: artifactRoot(),
-    beads: flags.beads,
-    provider,
-    promptFile: flags['prompt-file'],
-    worktree: flags.worktree,
-    repo: flags.repo,
-    model: flags.model,
-    pty: flags.pty ?? false,
-    requiredBaseline: required,
-    featureKey: flags['feature-key'],
-    timeoutSec,
-    env: process.env,
-    cwd: process.cwd(),
-    gates: required ? async (wt): Promise<GateResult[]> => [await baselineGate(wt, required)] : undefined,
-  })
+  const startWith = (provider: ProviderV1, fallbackReason: string | undefined) =>
+    startJob({
+      root: artifactRoot(),
+      beads: flags.beads,
+      provider,
+      fallbackReason,
+      promptFile: flags['prompt-file'],
+      worktree: flags.worktree,
+      repo: flags.repo,
+      model: provider.name === flags.provider ? flags.model : undefined,
+      pty: flags.pty ?? false,
+      requiredBaseline: required,
+      featureKey: flags['feature-key'],
+      timeoutSec,
+      env: process.env,
+      cwd: process.cwd(),
+      gates: required ? async (wt): Promise<GateResult[]> => [await baselineGate(wt, required)] : undefined,
+    })
+
+  const failures: string[] = []
+  let last: DxError | undefined
+  for (const provider of chain) {
+    try {
+      return finish(await startWith(provider, failures.length > 0 ? failures.join('; ') : undefined), flags)
+    } catch (error) {
+      // only a provider that cannot serve hands the job on; bad input, gates and races stop here
+      if (!DxError.isInstance(error) || !FALL_THROUGH.has(error.exitCode)) throw error
+      failures.push(`${provider.name}: ${whyNot(error)}`)
+      last = error
+    }
+  }
+  if (chain.length === 1 || !last) throw last ?? new DxError('no provider could take the job')
+  throw new DxError(`no provider could take the job (${failures.join('; ')}); last: ${last.message}`, {exitCode: last.exitCode, reasonCode: last.reasonCode})
+}
+
+function finish(r: StartResult, flags: StartFlags): string {
   const doc = launchDoc(r.meta, r.paths, r.launched, r.meta.created_at)
   if (flags.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
-  else process.stdout.write(`started ${doc.beads} provider=${doc.provider} pid=${doc.pid} model=${doc.selected_model} log=${doc.log_file}\n`)
+  else process.stdout.write(`started ${doc.beads} provider=${doc.provider} pid=${doc.pid} model=${doc.selected_model}${doc.fallback_reason === 'none' ? '' : ` fallback="${doc.fallback_reason}"`} log=${doc.log_file}\n`)
   return `preflight ${r.preflight.checks.map((c) => `${c.name}=${c.status}`).join(' ')}; supervisor ${r.launched.monitor.pid}, agent ${r.launched.agent.pid}`
 }

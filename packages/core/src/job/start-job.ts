@@ -37,6 +37,8 @@ export interface StartRequest {
   preflightTtlSec?: number
   /** Logs kept per job when a finished id is started again. */
   keepLogs?: number
+  /** Why this provider and not the one asked for (cross-provider fallback); overrides the model selection's. */
+  fallbackReason?: string
 }
 
 export interface StartResult {
@@ -146,7 +148,7 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
       prompt_file: promptFile,
       model: req.model ?? null,
       selected_model: selection.selected_model,
-      fallback_reason: selection.fallback_reason,
+      fallback_reason: req.fallbackReason ?? selection.fallback_reason,
       execution_mode: req.pty ? 'pty-detached' : 'detached',
       retries: 0,
       created_at: new Date().toISOString(),
