@@ -132,8 +132,10 @@ try {
   // Agent exit → rc on disk, as a poller sees it (file mtimes are too coarse).
   const supRoot = join(base, 'sup')
   const lat = []
+  const seen = []
   for (let i = 0; i < 10; i++) {
-    const paths = jobPaths(supRoot, 'bench', `exit-${i}`)
+    const paths = jobPaths(supRoot, 'cc-glm', `exit-${i}`)
+    const meta = {schema_version: 1, beads: `exit-${i}`, provider: 'cc-glm', worktree: base, repo: null, prompt_file: prompt, model: null, selected_model: 'glm-5', fallback_reason: 'none', execution_mode: 'detached', retries: 0, created_at: new Date().toISOString(), timeout_sec: null}
     ensureDir(paths.dir)
     const stamp = join(paths.dir, `exit-${i}.stamp`)
     const launched = await launchSupervisor({
@@ -141,7 +143,7 @@ try {
       spec: {command: 'sh', args: ['-c', `sleep 0.2; date +%s%N > ${stamp}; exit 0`], env: {}, secretEnv: {}, stdin: 'null', cwd: base},
       promptFile: prompt,
       baseEnv: {PATH: process.env.PATH},
-      commit: () => writeFileSync(paths.meta, '{}'),
+      commit: () => writeFileSync(paths.meta, JSON.stringify(meta)),
     })
     let seenAt
     for (const end = Date.now() + 10_000; seenAt === undefined && Date.now() < end; ) {
@@ -152,10 +154,15 @@ try {
         await new Promise((res) => setImmediate(res))
       }
     }
-    lat.push(seenAt - Number(BigInt(readFileSync(stamp, 'utf8').trim()) / 1000n) / 1000)
+    const exitedAt = Number(BigInt(readFileSync(stamp, 'utf8').trim()) / 1000n) / 1000
+    lat.push(seenAt - exitedAt)
+    // then a user asks: the whole path from the agent's exit to `status` saying so
+    const st = spawnSync(process.execPath, [bin, 'status', '--json', '--beads', `exit-${i}`], {env: envFor(supRoot), encoding: 'utf8'})
+    if (JSON.parse(st.stdout).jobs[0]?.state?.startsWith('exited')) seen.push(Date.now() - exitedAt)
     await stopProcessGroup(launched.monitor.pid, 100)
   }
   add('agent exit → .rc on disk (seen by a poller)', median(lat), 'ms', undefined, '<= 1000 ms')
+  add('agent exit → `status` shows it exited', median(seen), 'ms', undefined, '<= 1000 ms')
 
   // Idle cost: many supervisors waiting on agents that do nothing.
   const idle = []

@@ -22,7 +22,7 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
   if (command === 'status') options.provider = {type: 'string'}
   if (command === 'start') {
     for (const k of ['stall-minutes', 'no-op-minutes', 'first-output-seconds', 'rc-grace-seconds']) delete options[k]
-    for (const k of ['provider', 'prompt-file', 'worktree', 'repo', 'model', 'required-baseline', 'feature-key', 'timeout', 'fallback-provider']) options[k] = {type: 'string'}
+    for (const k of ['provider', 'prompt-file', 'worktree', 'repo', 'model', 'required-baseline', 'feature-key', 'timeout', 'fallback-provider', 'fallback-model']) options[k] = {type: 'string'}
     options.pty = {type: 'boolean'}
   }
   let values: Record<string, string | boolean | undefined>

@@ -1,20 +1,10 @@
 import {execFile} from 'node:child_process'
-import {accessSync, constants, statSync} from 'node:fs'
-import {delimiter, isAbsolute, join} from 'node:path'
-import {DxError, type PreflightCheck, type PreflightReport, type ProviderContext} from '@dx-runner/core'
+import {DxError, findExecutable, type PreflightCheck, type PreflightReport, type ProviderContext} from '@dx-runner/core'
 import {baseUrlFrom, isHttpUrl} from './base-url.js'
 import {resolveAuth} from './resolve-auth.js'
 
 export function findClaude(path: string | undefined): string | undefined {
-  for (const dir of (path ?? '').split(delimiter)) {
-    if (!dir || !isAbsolute(dir)) continue
-    const p = join(dir, 'claude')
-    try {
-      accessSync(p, constants.X_OK)
-      if (statSync(p).isFile()) return p
-    } catch {}
-  }
-  return undefined
+  return findExecutable('claude', path)
 }
 
 function version(bin: string, ctx: ProviderContext): Promise<string | undefined> {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Re-record parser fixtures: run a real agent CLI against the simulator once per scenario.
-// Usage: node packages/provider-testkit/bin/record-claude-fixtures.js [claude|gemini] [outDir]
+// Usage: node packages/provider-testkit/bin/record-claude-fixtures.js [claude|gemini|opencode] [outDir]
 import {spawn, execFileSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -29,13 +29,32 @@ const CLIS = {
       writeFileSync(join(home, '.gemini/settings.json'), JSON.stringify({security: {auth: {selectedType: 'gemini-api-key'}}}))
     },
   },
+  opencode: {
+    bin: join(repo, 'node_modules/.bin/opencode'),
+    out: 'packages/provider-opencode/test/fixtures',
+    args: ['run', '--pure', '--model', 'zhipuai-coding-plan/glm-5', '--format', 'json'],
+    env: (url, scenario, base) => ({OPENCODE_CONFIG: join(base, 'opencode.json'), ZAI_API_KEY: 'sim-token', OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_AUTOUPDATE: '1', NO_COLOR: '1'}),
+    setup: (home, url, scenario, base) => {
+      const config = {provider: {'zhipuai-coding-plan': {npm: '@ai-sdk/openai-compatible', options: {baseURL: `${url}/s/${scenario}/v1`, apiKey: '{env:ZAI_API_KEY}'}, models: {'glm-5': {tool_call: true}}}}, permission: {edit: 'allow', bash: 'allow', external_directory: 'deny'}}
+      writeFileSync(join(base, 'opencode.json'), JSON.stringify(config))
+    },
+  },
 }
 const c = CLIS[cli]
 if (!c) throw new Error(`unknown CLI ${cli}`)
 const out = resolve(process.argv[3] ?? join(repo, c.out))
 const claude = c.bin
 const version = execFileSync(claude, ['--version'], {encoding: 'utf8'}).trim().split(' ')[0]
-const runs = cli === 'gemini' ? [
+const runs = cli === 'opencode' ? [
+  ['answer', 'answer', {}],
+  ['write-file', 'write-file', {}],
+  ['write-outside', 'write-outside', {}],
+  ['401', '401', {}],
+  ['429', '429', {}],
+  ['error-result', 'error-result', {}],
+  ['malformed', 'malformed', {}],
+  ['hang', 'hang', {DXR_RECORD_KILL_AFTER_MS: '8000'}],
+] : cli === 'gemini' ? [
   ['answer', 'answer', {}],
   ['write-file', 'write-file', {}],
   ['401', '401', {}],
@@ -62,9 +81,9 @@ try {
     mkdirSync(join(base, 'home'))
     mkdirSync(join(base, 'tmp'))
     execFileSync('git', ['init', '-q'], {cwd: wt})
-    c.setup(join(base, 'home'))
+    c.setup(join(base, 'home'), sim.url, scenario, base)
     const {DXR_RECORD_KILL_AFTER_MS: killAfter, ...extraEnv} = extra
-    const env = {PATH: process.env.PATH, HOME: join(base, 'home'), TMPDIR: join(base, 'tmp'), ...c.env(sim.url, scenario), ...extraEnv}
+    const env = {PATH: process.env.PATH, HOME: join(base, 'home'), TMPDIR: join(base, 'tmp'), ...c.env(sim.url, scenario, base), ...extraEnv}
     // Asynchronously: the simulator answers from this same process.
     const r = await new Promise((done) => {
       const child = spawn(claude, c.args, {cwd: wt, env})

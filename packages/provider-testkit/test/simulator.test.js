@@ -149,3 +149,59 @@ describe('loopback model simulator (Anthropic Messages)', () => {
     expect((await r.json()).input_tokens).to.be.above(0)
   })
 })
+
+describe('loopback model simulator (OpenAI chat completions)', () => {
+  let sim
+  afterEach(async () => sim?.close())
+  const get = (path, headers = {}) => fetch(`${sim.url}${path}`, {headers})
+  const chat = (path, body, headers = {}) => fetch(`${sim.url}${path}`, {method: 'POST', headers: {'content-type': 'application/json', ...headers}, body: JSON.stringify(body)})
+  const sseChunks = (text) => text.split('\n\n').filter((b) => b.startsWith('data: ')).map((b) => b.slice(6))
+
+  it('lists its models at /v1/models (default, option, and per process env)', async () => {
+    sim = await startSimulator()
+    expect((await (await get('/v1/models')).json()).data.map((m) => m.id)).to.include('glm-5')
+    await sim.close()
+    sim = await startSimulator({models: ['glm-4.6']})
+    expect((await (await get('/s/answer/v1/models')).json()).data.map((m) => m.id)).to.deep.equal(['glm-4.6'])
+  })
+  it('answers text non-streaming with usage', async () => {
+    sim = await startSimulator()
+    const doc = await (await chat('/v1/chat/completions', {model: 'glm-5', messages: [{role: 'user', content: 'hi'}]})).json()
+    expect(doc.choices[0]).to.deep.include({finish_reason: 'stop'})
+    expect(doc.choices[0].message.content).to.equal('Done.')
+    expect(doc.usage.prompt_tokens).to.be.above(0)
+  })
+  it('write-file streams a write tool call, then text once a tool result is back, ending with usage and [DONE]', async () => {
+    sim = await startSimulator({scenario: 'write-file'})
+    const tools = [{type: 'function', function: {name: 'write'}}]
+    const first = sseChunks(await (await chat('/v1/chat/completions', {model: 'glm-5', stream: true, tools, messages: [{role: 'user', content: 'go'}]})).text())
+    expect(first.at(-1)).to.equal('[DONE]')
+    const events = first.slice(0, -1).map((c) => JSON.parse(c))
+    const call = events.flatMap((e) => e.choices).find((c) => c.delta?.tool_calls)?.delta.tool_calls[0]
+    expect(call.function.name).to.equal('write')
+    expect(JSON.parse(call.function.arguments).filePath).to.equal('sim-output.txt')
+    expect(events.flatMap((e) => e.choices).some((c) => c.finish_reason === 'tool_calls')).to.equal(true)
+    expect(events.at(-1).usage.completion_tokens).to.be.above(0)
+    const second = await (await chat('/v1/chat/completions', {model: 'glm-5', tools, messages: [{role: 'user', content: 'go'}, {role: 'tool', content: 'ok'}]})).json()
+    expect(second.choices[0].message.content).to.include('sim-output.txt')
+  })
+  it('write-outside asks to write the configured absolute path', async () => {
+    sim = await startSimulator({scenario: 'write-outside', outsideFile: '/tmp/elsewhere/x.txt'})
+    const doc = await (await chat('/v1/chat/completions', {tools: [{type: 'function', function: {name: 'write'}}], messages: []})).json()
+    expect(JSON.parse(doc.choices[0].message.tool_calls[0].function.arguments).filePath).to.equal('/tmp/elsewhere/x.txt')
+  })
+  it('401 with a wrong key, 429 with retry-after, error-result as a content filter stop', async () => {
+    sim = await startSimulator({expectedToken: 'right'})
+    const denied = await chat('/v1/chat/completions', {messages: []}, {authorization: 'Bearer wrong'})
+    expect(denied.status).to.equal(401)
+    expect((await denied.json()).error.type).to.equal('invalid_api_key')
+    expect((await get('/v1/models', {authorization: 'Bearer wrong'})).status).to.equal(401)
+    expect((await get('/s/401/v1/models', {authorization: 'Bearer right'})).status).to.equal(200)
+    const limited = await chat('/s/429/v1/chat/completions', {messages: []}, {authorization: 'Bearer right'})
+    expect(limited.status).to.equal(429)
+    expect(limited.headers.get('retry-after')).to.equal('1')
+    const filtered = await (await chat('/s/error-result/v1/chat/completions', {messages: []}, {authorization: 'Bearer right'})).json()
+    expect(filtered.choices[0].finish_reason).to.equal('content_filter')
+    expect(sim.requests.map((r) => r.path)).to.include('/v1/chat/completions')
+  })
+})

@@ -8,6 +8,7 @@ export default class Preflight extends DxCommand {
   static examples = ['<%= config.bin %> preflight', '<%= config.bin %> preflight --provider cc-glm --json']
   static flags = {
     provider: Flags.string({description: 'only this provider'}),
+    'fallback-model': Flags.string({description: 'comma-separated models the model policy may fall back to (opencode)'}),
     json: Flags.boolean({description: 'print JSON (schema: preflight)', default: false}),
   }
 
@@ -18,7 +19,8 @@ export default class Preflight extends DxCommand {
     const reports: PreflightReport[] = []
     for (const p of list) {
       try {
-        reports.push(await p.preflight({env: process.env, cwd: process.cwd(), timeoutMs: 15_000}))
+        const fallbackModels = (flags['fallback-model'] ?? '').split(',').map((m) => m.trim()).filter(Boolean)
+        reports.push(await p.preflight({env: process.env, cwd: process.cwd(), timeoutMs: 15_000, ...(fallbackModels.length ? {fallbackModels} : {})}))
       } catch (error) {
         reports.push({provider: p.name, passed: false, checks: [{name: 'preflight', status: 'fail', detail: (error as Error).message.split('\n')[0]}]})
       }

@@ -22,6 +22,7 @@ export default class Start extends DxCommand {
     'feature-key': Flags.string({description: 'Feature-Key trailer every commit of the job must carry (recorded in .contract)'}),
     timeout: Flags.string({description: 'end the agent after this long (e.g. 90s, 30m, 2h)'}),
     'fallback-provider': Flags.string({description: 'comma-separated providers to try, in order, when --provider cannot serve (credentials or preflight)'}),
+    'fallback-model': Flags.string({description: 'comma-separated models to try, in order, when --model (or the default) is unavailable (providers with a model policy: opencode)'}),
     json: Flags.boolean({description: 'print the job as JSON', default: false}),
   }
 

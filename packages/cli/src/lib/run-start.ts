@@ -10,6 +10,7 @@ export interface StartFlags {
   provider: string
   'prompt-file': string
   'fallback-provider'?: string
+  'fallback-model'?: string
   worktree?: string
   repo?: string
   model?: string
@@ -23,6 +24,8 @@ export interface StartFlags {
 /** Exit codes after which the next provider may take the job: its credentials or its preflight failed. */
 const FALL_THROUGH = new Set<number>([ExitCode.authFailed, ExitCode.tokenFile, ExitCode.preflightFailed])
 
+const splitList = (v: string | undefined): string[] => (v ?? '').split(',').map((n) => n.trim()).filter(Boolean)
+
 function whyNot(error: DxError): string {
   if (error.reasonCode) return error.reasonCode
   return error.exitCode === ExitCode.preflightFailed ? 'preflight_failed' : 'provider_auth_failed'
@@ -32,7 +35,7 @@ function whyNot(error: DxError): string {
 export async function runStart(flags: StartFlags, providers: () => Promise<LoadedProviders>): Promise<string> {
   const timeoutSec = flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout)
   const loaded = await providers()
-  const fallbacks = (flags['fallback-provider'] ?? '').split(',').map((n) => n.trim()).filter(Boolean)
+  const fallbacks = splitList(flags['fallback-provider'])
   const chain = [flags.provider, ...fallbacks].map((n) => loaded.get(n))
   const required = flags['required-baseline']
   const startWith = (provider: ProviderV1, fallbackReason: string | undefined) =>
@@ -45,6 +48,7 @@ export async function runStart(flags: StartFlags, providers: () => Promise<Loade
       worktree: flags.worktree,
       repo: flags.repo,
       model: provider.name === flags.provider ? flags.model : undefined,
+      fallbackModels: provider.name === flags.provider ? splitList(flags['fallback-model']) : undefined,
       pty: flags.pty ?? false,
       requiredBaseline: required,
       featureKey: flags['feature-key'],

@@ -39,6 +39,8 @@ export interface StartRequest {
   keepLogs?: number
   /** Why this provider and not the one asked for (cross-provider fallback); overrides the model selection's. */
   fallbackReason?: string
+  /** Models to try when the requested one is unavailable (passed to the provider's model policy). */
+  fallbackModels?: string[]
 }
 
 export interface StartResult {
@@ -80,7 +82,7 @@ function resolveWorktree(raw: string | undefined, cwd: string, prefixes: string[
 
 async function cachedPreflight(root: string, provider: ProviderV1, ctx: ProviderContext, ttlSec: number): Promise<PreflightReport> {
   const cachePath = resolve(root, '.cache', `preflight-${provider.name}.json`)
-  const key = `${ctx.env.PATH ?? ''}|${ctx.env.HOME ?? ''}`
+  const key = `${ctx.env.PATH ?? ''}|${ctx.env.HOME ?? ''}|${(ctx.fallbackModels ?? []).join(',')}`
   const cached = readJsonFile<{at: number; key: string; report: PreflightReport}>(cachePath)
   if (cached.kind === 'ok' && cached.value.key === key && Date.now() - cached.value.at < ttlSec * 1000 && cached.value.report?.passed) {
     return cached.value.report
@@ -108,13 +110,15 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
       })
     }
   }
-  const ctx: ProviderContext = {env: req.env, cwd: worktree, timeoutMs: 15_000}
+  const ctx: ProviderContext = {env: req.env, cwd: worktree, timeoutMs: 15_000, ...(req.fallbackModels?.length ? {fallbackModels: req.fallbackModels} : {})}
   const auth = await resolveJobAuth(req.provider, ctx)
   const preflight = await cachedPreflight(req.root, req.provider, ctx, req.preflightTtlSec ?? 300)
   if (!preflight.passed) {
     const failed = preflight.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.detail}`)
-    throw new DxError(`preflight failed for ${req.provider.name}: ${failed.join('; ') || preflight.reason_code || 'see dx-runner preflight'}`, {
-      exitCode: ExitCode.preflightFailed,
+    const why = preflight.reason_code ? ` (${preflight.reason_code})` : ''
+    throw new DxError(`preflight failed for ${req.provider.name}${why}: ${failed.join('; ') || 'see dx-runner preflight'}`, {
+      // a refused credential is an auth failure whichever check found it
+      exitCode: preflight.reason_code === 'provider_auth_failed' ? ExitCode.authFailed : ExitCode.preflightFailed,
       reasonCode: preflight.reason_code,
     })
   }

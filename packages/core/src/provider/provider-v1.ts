@@ -22,6 +22,11 @@ export interface ProviderContext {
   cwd: string
   /** Bounded time for any external call the method makes (op read, version probe, model probe). */
   timeoutMs: number
+  /**
+   * Models to try, in order, when the requested one is unavailable (the user's fallback chain, from
+   * `--fallback-model` or the config file). A provider without a model policy ignores it.
+   */
+  fallbackModels?: readonly string[]
 }
 
 export interface AuthResult {

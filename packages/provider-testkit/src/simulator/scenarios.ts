@@ -1,5 +1,5 @@
 /** What the simulated model service does with a request. */
-export const SCENARIOS = ['answer', 'write-file', 'hang', 'slow', '401', '429', 'malformed', 'error-result'] as const
+export const SCENARIOS = ['answer', 'write-file', 'hang', 'slow', '401', '429', 'malformed', 'error-result', 'write-outside'] as const
 export type Scenario = (typeof SCENARIOS)[number]
 
 export function isScenario(s: string | undefined): s is Scenario {
@@ -8,3 +8,6 @@ export function isScenario(s: string | undefined): s is Scenario {
 
 /** The file the write-file scenario asks the agent to create in its working directory. */
 export const SIM_OUTPUT_FILE = 'sim-output.txt'
+
+/** Models the simulated OpenAI-compatible service lists at GET /v1/models unless told otherwise. */
+export const SIM_DEFAULT_MODELS = ['glm-5', 'glm-4.6'] as const

@@ -1,7 +1,10 @@
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {Socket} from 'node:net'
 import {answerMessages, anthropicError, tokenFrom, type MessagesRequest} from './anthropic.js'
-import {isScenario, type Scenario} from './scenarios.js'
+import {isScenario, SIM_DEFAULT_MODELS, type Scenario} from './scenarios.js'
+import {answerChat, answerModels, OPENAI_CHAT_PATH, OPENAI_MODELS_PATH, openaiError, type ChatRequest} from './openai.js'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {answerGemini, GEMINI_PATH, geminiError, type GeminiRequest} from './gemini.js'
 
 export interface SimulatorOptions {
@@ -11,6 +14,10 @@ export interface SimulatorOptions {
   expectedToken?: string
   host?: string
   port?: number
+  /** Model ids listed at GET /v1/models (OpenAI side); also DX_SIM_MODELS (comma-separated). */
+  models?: readonly string[]
+  /** Absolute path the write-outside scenario asks the agent to write. */
+  outsideFile?: string
 }
 
 /** One request as the simulator saw it (never the credential). */
@@ -64,6 +71,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const requests: SimRequest[] = []
   const sockets = new Set<Socket>()
   const fallback = options.scenario ?? 'answer'
+  const models = options.models ?? (process.env.DX_SIM_MODELS !== undefined ? process.env.DX_SIM_MODELS.split(',').map((m) => m.trim()).filter(Boolean) : SIM_DEFAULT_MODELS)
+  const outsideFile = options.outsideFile ?? join(tmpdir(), 'dx-runner-sim-outside.txt')
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://sim')
@@ -96,6 +105,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return
       }
       await answerMessages(scenario, parsed, body, res, () => res.destroyed || res.writableEnded)
+      return
+    }
+    if (OPENAI_MODELS_PATH.test(path) && req.method === 'GET') {
+      // the listing checks the key only: scenarios are about the model call
+      if (!authorized) return openaiError(res, 401, 'invalid_api_key', 'Incorrect API key provided.')
+      return answerModels(res, models)
+    }
+    if (OPENAI_CHAT_PATH.test(path) && req.method === 'POST') {
+      if (!authorized || scenario === '401') return openaiError(res, 401, 'invalid_api_key', 'Incorrect API key provided.')
+      if (scenario === '429') return openaiError(res, 429, 'rate_limit_exceeded', 'Rate limit reached for requests', {'retry-after': '1'})
+      if (scenario === 'malformed') {
+        res.writeHead(200, {'content-type': (parsed as ChatRequest).stream ? 'text/event-stream' : 'application/json'})
+        res.end('data: {not json\n\n\u0000')
+        return
+      }
+      await answerChat(scenario, parsed as ChatRequest, body, res, () => res.destroyed || res.writableEnded, outsideFile)
       return
     }
     const g = GEMINI_PATH.exec(path)

@@ -1,0 +1,74 @@
+import {spawn} from 'node:child_process'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {DxError} from '../errors.js'
+import {findExecutable} from '../job/launch-supervisor.js'
+import {telemetryFromLines} from '../telemetry/fold-telemetry.js'
+import type {ProbeResult, ProviderContext, ProviderV1, Telemetry} from './provider-v1.js'
+
+export interface CliProbeOptions {
+  /** Extra plain environment for the probe only (e.g. no retries). */
+  env?: Record<string, string>
+  /** Words for a successful answer's detail; default "answered". */
+  describe?: (telemetry: Telemetry) => string
+}
+
+/**
+ * One tiny real request through a provider's own CLI, as a job would run it (its buildLaunch, its
+ * parser, its classifier) but in a throwaway directory, bounded by ctx.timeoutMs, its process group
+ * killed on timeout. Never throws for a provider failure: the result says what happened.
+ */
+export async function probeThroughCli(provider: ProviderV1, ctx: ProviderContext, model: string, options: CliProbeOptions = {}): Promise<ProbeResult> {
+  const base = {provider: provider.name, model}
+  const started = Date.now()
+  let auth
+  try {
+    auth = await provider.resolveAuth(ctx)
+  } catch (error) {
+    return {...base, answered: false, latency_ms: 0, reason_code: 'provider_auth_failed', detail: DxError.isInstance(error) ? error.message : String(error)}
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'dx-runner-probe-'))
+  try {
+    const spec = provider.buildLaunch({beads: 'probe', worktree: tmp, promptFile: '', model, tmpDir: tmp}, auth, model)
+    const bin = findExecutable(spec.command, ctx.env.PATH)
+    if (!bin) return {...base, answered: false, latency_ms: 0, reason_code: 'process_exit_with_rc', detail: `${spec.command} not found on PATH`}
+    for (const f of spec.files ?? []) {
+      mkdirSync(dirname(join(tmp, f.path)), {recursive: true})
+      writeFileSync(join(tmp, f.path), f.content, {mode: 0o600})
+    }
+    const env: NodeJS.ProcessEnv = {...ctx.env, ...spec.env, ...options.env}
+    for (const k of spec.unsetEnv ?? []) delete env[k]
+    for (const [k, v] of Object.entries(spec.secretEnv)) env[k] = v.reveal()
+    const r = await new Promise<{code: number | null; out: string; timedOut: boolean}>((resolve) => {
+      const child = spawn(bin, spec.args, {cwd: tmp, env, detached: true, stdio: ['pipe', 'pipe', 'pipe']})
+      let out = ''
+      let timedOut = false
+      child.stdout.on('data', (d) => (out += d))
+      child.stderr.on('data', (d) => (out += d))
+      const timer = setTimeout(() => {
+        timedOut = true
+        try {
+          process.kill(-child.pid!, 'SIGKILL')
+        } catch {}
+      }, ctx.timeoutMs)
+      child.on('close', (code) => {
+        clearTimeout(timer)
+        resolve({code, out, timedOut})
+      })
+      child.on('error', () => resolve({code: 127, out, timedOut}))
+      child.stdin.on('error', () => {})
+      if (spec.stdin === 'prompt') child.stdin.end('Reply with the single word OK.\n')
+      else child.stdin.end()
+    })
+    const latency = Date.now() - started
+    if (r.timedOut) return {...base, answered: false, latency_ms: latency, reason_code: 'timeout', detail: `no answer within ${ctx.timeoutMs} ms`}
+    const telemetry = telemetryFromLines(r.out.split('\n'), provider.parseEvent)
+    const cls = provider.classifyExit({exit_code: r.code ?? -1, telemetry})
+    const answered = cls.state === 'success'
+    const detail = answered ? (options.describe?.(telemetry) ?? 'answered') : (telemetry.result?.text ?? telemetry.error_message ?? `${spec.command} exited ${r.code}`).slice(0, 200)
+    return {...base, answered, latency_ms: latency, reason_code: cls.reason_code, detail}
+  } finally {
+    rmSync(tmp, {recursive: true, force: true})
+  }
+}

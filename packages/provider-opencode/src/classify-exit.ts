@@ -1,0 +1,19 @@
+import type {ExitFacts, OutcomeClass} from '@dx-runner/core'
+
+/**
+ * rc + what opencode reported → outcome. opencode exits 1 on any error and reports it as an `error`
+ * event (APIError with statusCode, ContentFilterError, UnknownError…). Pure.
+ */
+export function classifyExit(facts: ExitFacts): OutcomeClass {
+  if (facts.stopped_by_user) return {state: 'killed', reason_code: 'stopped_by_user'}
+  if (facts.timed_out) return {state: 'failed', reason_code: 'timeout'}
+  const t = facts.telemetry
+  const statuses = [t.error_status, t.last_retry?.status].filter((s): s is number => typeof s === 'number')
+  if (statuses.some((s) => s === 401 || s === 403)) return {state: 'failed', reason_code: 'provider_auth_failed'}
+  if (statuses.includes(429)) return {state: 'failed', reason_code: 'provider_rate_limited'}
+  if (statuses.includes(404) || /ModelNotFound/.test(t.error_message ?? '')) return {state: 'failed', reason_code: 'provider_model_unavailable'}
+  // an error event is a failure even when the process exits 0
+  if (t.error_message !== undefined) return {state: 'failed', reason_code: 'provider_error_result'}
+  if (facts.exit_code === 0) return {state: 'success', reason_code: 'outcome_exit_0'}
+  return {state: 'failed', reason_code: 'process_exit_with_rc'}
+}

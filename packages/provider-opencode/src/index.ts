@@ -1,0 +1,8 @@
+export {opencodeProvider} from './provider.js'
+export {resolveAuth, baseUrlFrom, DEFAULT_BASE_URL} from './resolve-auth.js'
+export {buildLaunch, opencodeConfig, PROVIDER_ID} from './build-launch.js'
+export {parseEvent} from './parse-event.js'
+export {classifyExit} from './classify-exit.js'
+export {preflight, BEADS_MCP_MISSING} from './preflight.js'
+export {probe} from './probe.js'
+export {selectModel, modelChain, listServiceModels, listCliModels} from './models.js'

@@ -1,0 +1,79 @@
+import {execFile} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {DxError, findExecutable, type AuthResult, type PreflightCheck, type PreflightReport, type ProviderContext} from '@dx-runner/core'
+import {PROVIDER_ID} from './build-launch.js'
+import {listCliModels, listServiceModels, modelChain} from './models.js'
+import {resolveAuth} from './resolve-auth.js'
+
+/** The line users of the legacy launcher grep for. */
+export const BEADS_MCP_MISSING = 'MISSING (optional - Beads context degraded)'
+
+function cliVersion(bin: string, ctx: ProviderContext): Promise<string | undefined> {
+  // opencode writes state under HOME on any run: ask from a throwaway HOME, not the user's
+  const home = mkdtempSync(join(tmpdir(), 'dx-runner-opencode-'))
+  return new Promise<string | undefined>((resolve) => {
+    execFile(bin, ['--version'], {env: {PATH: ctx.env.PATH, HOME: home, TMPDIR: home, NO_COLOR: '1'}, timeout: ctx.timeoutMs, encoding: 'utf8', cwd: home}, (error, stdout) =>
+      resolve(error ? undefined : stdout.trim().split('\n')[0]),
+    )
+  }).finally(() => rmSync(home, {recursive: true, force: true}))
+}
+
+/** Binary and version, credentials, the model policy (CLI catalog and the service's list), beads-mcp. */
+export async function preflight(ctx: ProviderContext): Promise<PreflightReport> {
+  const checks: PreflightCheck[] = []
+  let reason: string | undefined
+  const chain = modelChain(ctx)
+  const bin = findExecutable('opencode', ctx.env.PATH)
+  if (!bin) {
+    checks.push({name: 'opencode binary', status: 'fail', detail: 'opencode not found on PATH; npm i -g opencode-ai'})
+  } else {
+    const [version, catalog] = await Promise.all([cliVersion(bin, ctx), listCliModels(ctx, chain)])
+    checks.push(version ? {name: 'opencode binary', status: 'ok', detail: `${bin} (${version})`} : {name: 'opencode binary', status: 'fail', detail: `${bin} --version failed`})
+    if (!catalog.ok) {
+      checks.push({name: 'model catalog', status: 'fail', detail: catalog.detail})
+    } else {
+      const listed = chain.filter((m) => catalog.models.includes(m))
+      if (listed.length === 0) reason = 'provider_model_unavailable'
+      checks.push(
+        listed.length > 0
+          ? {name: 'model catalog', status: listed[0] === chain[0] ? 'ok' : 'warn', detail: `opencode models lists ${listed.map((m) => `${PROVIDER_ID}/${m}`).join(', ')}`}
+          : {name: 'model catalog', status: 'fail', detail: `opencode models does not list ${chain.map((m) => `${PROVIDER_ID}/${m}`).join(', ')}; dispatch via cc-glm or gemini`},
+      )
+    }
+  }
+  let auth: AuthResult | undefined
+  try {
+    auth = await resolveAuth(ctx)
+    checks.push({name: 'auth', status: 'ok', detail: `from ${auth.source}`})
+  } catch (error) {
+    checks.push({name: 'auth', status: 'fail', detail: DxError.isInstance(error) ? error.message : String(error)})
+    reason ??= 'provider_auth_failed'
+  }
+  if (auth) {
+    const endpoint = auth.plainEnv?.OPENCODE_ZAI_BASE_URL
+    const service = await listServiceModels(ctx, auth)
+    if (service.known) {
+      const available = chain.find((m) => service.models.includes(m))
+      if (!available) reason ??= 'provider_model_unavailable'
+      checks.push(
+        available === undefined
+          ? {name: 'model service', status: 'fail', detail: `${endpoint} lists none of ${chain.join(', ')} (it has ${service.models.join(', ') || 'none'}); dispatch via cc-glm or gemini`}
+          : {name: 'model service', status: available === chain[0] ? 'ok' : 'warn', detail: `${available} available at ${endpoint}${available === chain[0] ? '' : ` (fallback: ${chain.slice(0, chain.indexOf(available)).join(', ')} not listed)`}`},
+      )
+    } else if (service.status === 401 || service.status === 403) {
+      reason ??= 'provider_auth_failed'
+      checks.push({name: 'model service', status: 'fail', detail: `${service.detail}: the key was refused`})
+    } else if (service.status !== undefined) {
+      checks.push({name: 'model service', status: 'warn', detail: `${service.detail}; cannot list models, assuming ${chain[0]}`})
+    } else {
+      reason ??= 'provider_model_unavailable'
+      checks.push({name: 'model service', status: 'fail', detail: service.detail})
+    }
+  }
+  const beads = findExecutable('beads-mcp', ctx.env.PATH)
+  checks.push(beads ? {name: 'beads-mcp binary', status: 'ok', detail: `found ${beads}`} : {name: 'beads-mcp binary', status: 'warn', detail: BEADS_MCP_MISSING})
+  const passed = checks.every((c) => c.status !== 'fail')
+  return {provider: 'opencode', passed, checks, ...(passed || !reason ? {} : {reason_code: reason})}
+}

@@ -1,0 +1,7 @@
+import {probeThroughCli, type ProbeResult, type ProviderContext} from '@dx-runner/core'
+import {opencodeProvider} from './provider.js'
+
+/** One tiny real request through `opencode run`, with a timeout. */
+export async function probe(ctx: ProviderContext, model = 'glm-5'): Promise<ProbeResult> {
+  return probeThroughCli(opencodeProvider, ctx, model)
+}
