@@ -7,6 +7,29 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`dx-runner/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
+  // --config <file> is global: it becomes DX_RUNNER_CONFIG before anything reads the config
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') break
+    const m = /^--config(?:=(.*))?$/.exec(argv[i])
+    if (!m) continue
+    const value = m[1] ?? argv[i + 1]
+    if (value === undefined || value === '') {
+      process.stderr.write('dx-runner: --config needs a file path\n')
+      process.exit(1)
+    }
+    process.env.DX_RUNNER_CONFIG = value
+    const n = m[1] === undefined ? 2 : 1
+    argv.splice(i, n)
+    process.argv.splice(i + 2, n)
+    i--
+  }
+  try {
+    const {applyConfig} = await import('../dist/lib/config.js')
+    applyConfig(process.env)
+  } catch (error) {
+    process.stderr.write(`dx-runner: ${error.message}\n`)
+    process.exit(error.exitCode ?? 1)
+  }
   const fast = ['status', 'check', 'start'].includes(argv[0]) && process.env.DX_RUNNER_NO_FAST_PATH !== '1'
   if (!(fast && (await (await import('../dist/fast-path.js')).tryFastPath(argv)))) {
     const {execute} = await import('@oclif/core')

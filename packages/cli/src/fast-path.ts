@@ -33,7 +33,7 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
   }
   if (command === 'check' && typeof values.beads !== 'string') return false
   // anything oclif would have to explain (a missing required flag) goes to oclif
-  if (command === 'start' && !['beads', 'provider', 'prompt-file'].every((k) => typeof values[k] === 'string')) return false
+  if (command === 'start' && !['beads', 'prompt-file'].every((k) => typeof values[k] === 'string')) return false
   const root = join(dirname(fileURLToPath(import.meta.url)), '..')
   const {version} = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {version: string}
   const {providerFingerprint, readProviderCache} = await import('./lib/provider-cache.js')

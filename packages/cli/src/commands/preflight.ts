@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {ExitCode, type PreflightReport, type ProviderV1} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {getConfig} from '../lib/config.js'
 
 export default class Preflight extends DxCommand {
   static summary = 'Check that providers can run: binary, version, credentials, model policy.'
@@ -19,7 +20,7 @@ export default class Preflight extends DxCommand {
     const reports: PreflightReport[] = []
     for (const p of list) {
       try {
-        const fallbackModels = (flags['fallback-model'] ?? '').split(',').map((m) => m.trim()).filter(Boolean)
+        const fallbackModels = flags['fallback-model'] === undefined ? (getConfig().fallback_models?.[p.name] ?? []) : flags['fallback-model'].split(',').map((m) => m.trim()).filter(Boolean)
         reports.push(await p.preflight({env: process.env, cwd: process.cwd(), timeoutMs: 15_000, ...(fallbackModels.length ? {fallbackModels} : {})}))
       } catch (error) {
         reports.push({provider: p.name, passed: false, checks: [{name: 'preflight', status: 'fail', detail: (error as Error).message.split('\n')[0]}]})

@@ -12,7 +12,7 @@ export default class Start extends DxCommand {
   ]
   static flags = {
     beads: Flags.string({description: 'job id: 1-64 of [A-Za-z0-9._-], not starting with . or -', required: true}),
-    provider: Flags.string({description: 'provider name (see `dx-runner providers`)', required: true}),
+    provider: Flags.string({description: 'provider name (see `dx-runner providers`); default: default_provider from the config file'}),
     'prompt-file': Flags.string({description: 'readable, non-empty file with the task', required: true}),
     worktree: Flags.string({description: 'directory the agent works in (default: current directory); must be under an allowed prefix'}),
     repo: Flags.string({description: 'repository name, for reports'}),

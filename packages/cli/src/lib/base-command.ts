@@ -6,6 +6,8 @@ import {loadProviders, type LoadedProviders} from './providers.js'
 export abstract class DxCommand extends Command {
   static baseFlags = {
     verbose: Flags.boolean({description: 'diagnostics on stderr (same as DX_RUNNER_LOG_LEVEL=debug)', default: false, helpGroup: 'GLOBAL'}),
+    // read by bin/run.js before any command runs; declared here so --help shows it
+    config: Flags.string({description: 'config file (default: $XDG_CONFIG_HOME/dx-runner/config.json; env DX_RUNNER_CONFIG)', helpGroup: 'GLOBAL'}),
   }
 
   /** A diagnostic line on stderr through the one winston logger; winston loads only when diagnostics are on. */

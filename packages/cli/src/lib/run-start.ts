@@ -2,12 +2,13 @@ import {
   artifactRoot, baselineGate, DxError, ExitCode, parseDuration, startJob,
   type GateResult, type ProviderV1, type StartResult,
 } from '@dx-runner/core'
+import {getConfig} from './config.js'
 import type {LoadedProviders} from './providers.js'
 import {launchDoc} from './views.js'
 
 export interface StartFlags {
   beads: string
-  provider: string
+  provider?: string
   'prompt-file': string
   'fallback-provider'?: string
   'fallback-model'?: string
@@ -34,9 +35,13 @@ function whyNot(error: DxError): string {
 /** `start` (shared by the oclif command and the fast path). Returns a diagnostic line for --verbose. */
 export async function runStart(flags: StartFlags, providers: () => Promise<LoadedProviders>): Promise<string> {
   const timeoutSec = flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout)
+  const config = getConfig()
+  const primary = flags.provider ?? process.env.DX_RUNNER_DEFAULT_PROVIDER
+  if (!primary) throw new DxError('missing --provider (or set default_provider in the config file)', {exitCode: ExitCode.general})
   const loaded = await providers()
-  const fallbacks = splitList(flags['fallback-provider'])
-  const chain = [flags.provider, ...fallbacks].map((n) => loaded.get(n))
+  const fallbacks = flags['fallback-provider'] === undefined ? (config.fallback_providers?.[primary] ?? []) : splitList(flags['fallback-provider'])
+  const fallbackModels = flags['fallback-model'] === undefined ? config.fallback_models?.[primary] : splitList(flags['fallback-model'])
+  const chain = [primary, ...fallbacks].map((n) => loaded.get(n))
   const required = flags['required-baseline']
   const startWith = (provider: ProviderV1, fallbackReason: string | undefined) =>
     startJob({
@@ -47,8 +52,8 @@ export async function runStart(flags: StartFlags, providers: () => Promise<Loade
       promptFile: flags['prompt-file'],
       worktree: flags.worktree,
       repo: flags.repo,
-      model: provider.name === flags.provider ? flags.model : undefined,
-      fallbackModels: provider.name === flags.provider ? splitList(flags['fallback-model']) : undefined,
+      model: provider.name === primary ? flags.model : undefined,
+      fallbackModels: provider.name === primary ? fallbackModels : config.fallback_models?.[provider.name],
       pty: flags.pty ?? false,
       requiredBaseline: required,
       featureKey: flags['feature-key'],

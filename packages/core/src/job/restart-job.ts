@@ -5,7 +5,7 @@ import type {JobMeta} from './job-meta.js'
 import {launchAttempt, resolveJobAuth} from './launch-attempt.js'
 import type {Launched} from './launch-supervisor.js'
 import {validatePromptFile} from './prompt-file.js'
-import {rotateLogs} from './rotate-logs.js'
+import {keepLogsFrom, rotateLogs} from './rotate-logs.js'
 import {readMetaOrThrow, stopJobUnlocked} from './stop-job.js'
 import {removeQuietly, writeJsonAtomic} from './store.js'
 import {isJobActive} from './start-job.js'
@@ -33,7 +33,7 @@ export async function restartJob(
       await stopJobUnlocked(paths, meta, opts.graceMs ?? 10_000)
       stopped = true
     }
-    rotateLogs(paths, opts.keepLogs ?? 5)
+    rotateLogs(paths, opts.keepLogs ?? keepLogsFrom(opts.env))
     for (const f of [paths.rc, paths.outcome, paths.pid, paths.monitorPid, paths.heartbeat, paths.timeoutMarker, paths.cputime]) removeQuietly(f)
     const next: JobMeta = {...meta, retries: meta.retries + (opts.countRetry === false ? 0 : 1)}
     if (opts.clearBlocked !== false && next.blocked) next.blocked = null

@@ -12,3 +12,9 @@ export function rotateLogs(paths: JobPaths, keep: number): void {
   }
   renameSync(paths.log, `${paths.log}.1`)
 }
+
+/** Old logs kept per job: DX_RUNNER_KEEP_LOGS (the config file's log_retention.keep_logs), default 5. */
+export function keepLogsFrom(env: NodeJS.ProcessEnv): number {
+  const n = Number(env.DX_RUNNER_KEEP_LOGS)
+  return Number.isInteger(n) && n >= 1 ? n : 5
+}

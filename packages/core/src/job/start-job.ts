@@ -13,7 +13,7 @@ import {launchAttempt, resolveJobAuth} from './launch-attempt.js'
 import type {Launched} from './launch-supervisor.js'
 import {validatePromptFile} from './prompt-file.js'
 import {ensureDir, readJsonFile, removeQuietly, writeJsonAtomic} from './store.js'
-import {rotateLogs} from './rotate-logs.js'
+import {keepLogsFrom, rotateLogs} from './rotate-logs.js'
 import {faultPoint} from './fault-point.js'
 
 export interface StartRequest {
@@ -138,7 +138,7 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
     }
     // A finished job of the same id is replaced: keep its logs, drop its state.
     for (const p of new Set([existing, paths].filter((x): x is JobPaths => x !== undefined))) {
-      rotateLogs(p, req.keepLogs ?? 5)
+      rotateLogs(p, req.keepLogs ?? keepLogsFrom(req.env))
       for (const f of [p.rc, p.outcome, p.pid, p.monitorPid, p.heartbeat, p.timeoutMarker, p.mutation, p.contract, p.cputime, p.watchdog]) removeQuietly(f)
       // the new meta is the commit point of this start: no old one may stand in for it
       removeQuietly(p.meta)
