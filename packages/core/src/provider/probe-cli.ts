@@ -12,6 +12,8 @@ export interface CliProbeOptions {
   env?: Record<string, string>
   /** Words for a successful answer's detail; default "answered". */
   describe?: (telemetry: Telemetry) => string
+  /** What the probe sends on stdin (default: a request to answer OK). */
+  input?: string
 }
 
 /**
@@ -58,7 +60,7 @@ export async function probeThroughCli(provider: ProviderV1, ctx: ProviderContext
       })
       child.on('error', () => resolve({code: 127, out, timedOut}))
       child.stdin.on('error', () => {})
-      if (spec.stdin === 'prompt') child.stdin.end('Reply with the single word OK.\n')
+      if (spec.stdin === 'prompt') child.stdin.end(options.input ?? 'Reply with the single word OK.\n')
       else child.stdin.end()
     })
     const latency = Date.now() - started
