@@ -30,6 +30,22 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
     process.stderr.write(`dx-runner: ${error.message}\n`)
     process.exit(error.exitCode ?? 1)
   }
+  // --host <name>: the same command on another machine, over ssh (dist/lib/remote.js)
+  const dashdash = argv.indexOf('--')
+  const hostAt = argv.findIndex((a, i) => (dashdash < 0 || i < dashdash) && (a === '--host' || a.startsWith('--host=')))
+  if (hostAt > 0) {
+    const remote = await import('../dist/lib/remote.js')
+    if (remote.REMOTE_COMMANDS.has(argv[0])) {
+      try {
+        const {host, rest} = remote.extractHost(argv)
+        process.exitCode = await remote.runRemoteCommand(host, rest)
+      } catch (error) {
+        process.stderr.write(`dx-runner: ${String(error.message).split('\n')[0]}\n`)
+        process.exitCode = error.exitCode ?? 1
+      }
+      process.exit()
+    }
+  }
   const fast = ['status', 'check', 'start'].includes(argv[0]) && process.env.DX_RUNNER_NO_FAST_PATH !== '1'
   if (!(fast && (await (await import('../dist/fast-path.js')).tryFastPath(argv)))) {
     const {execute} = await import('@oclif/core')

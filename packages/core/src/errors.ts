@@ -12,6 +12,8 @@ export const ExitCode = {
   noOp: 23,
   gateFailed: 24,
   alreadyActive: 25,
+  /** --host: ssh could not reach the host, or dx-runner is not installed there. */
+  hostUnreachable: 26,
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {DxCommand, thresholdFlags, thresholdsFrom} from '../lib/base-command.js'
+import {hostFlag} from '../lib/threshold-flags.js'
 import {runCheck} from '../lib/run-status.js'
 
 export default class Check extends DxCommand {
@@ -7,6 +8,7 @@ export default class Check extends DxCommand {
   static description = 'Exit 0: launching, waiting_first_output, silent_mutation, healthy or exited_ok. 2: stalled. 3: exited_err, blocked or missing. 23: no_op.'
   static examples = ['<%= config.bin %> check --beads bd-123', '<%= config.bin %> check --beads bd-123 --stall-minutes 10 --json']
   static flags = {
+    ...hostFlag,
     beads: Flags.string({description: 'job id', required: true}),
     json: Flags.boolean({description: 'print JSON (schema: check)', default: false}),
     ...thresholdFlags,

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {ExitCode, type PreflightReport, type ProviderV1} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {hostFlag} from '../lib/threshold-flags.js'
 import {getConfig} from '../lib/config.js'
 
 export default class Preflight extends DxCommand {
@@ -8,6 +9,7 @@ export default class Preflight extends DxCommand {
   static description = 'Runs every provider\'s checks (or one\'s). Exits 21 when a check fails, 20 for an unknown provider.'
   static examples = ['<%= config.bin %> preflight', '<%= config.bin %> preflight --provider cc-glm --json']
   static flags = {
+    ...hostFlag,
     provider: Flags.string({description: 'only this provider'}),
     'fallback-model': Flags.string({description: 'comma-separated models the model policy may fall back to (opencode)'}),
     json: Flags.boolean({description: 'print JSON (schema: preflight)', default: false}),

@@ -1,12 +1,14 @@
 import {Flags} from '@oclif/core'
 import {ExitCode} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {hostFlag} from '../lib/threshold-flags.js'
 
 export default class Probe extends DxCommand {
   static summary = 'Send one tiny real request through a provider: does the model answer now?'
   static description = 'Runs the provider\'s own CLI with a one-word prompt and a timeout; reports whether it answered, the latency and a reason code. Exits 21 when it did not answer.'
   static examples = ['<%= config.bin %> probe --provider cc-glm', '<%= config.bin %> probe --provider cc-glm --model glm-5 --json']
   static flags = {
+    ...hostFlag,
     provider: Flags.string({description: 'provider name', required: true}),
     model: Flags.string({description: 'model id (default: the provider\'s)'}),
     timeout: Flags.integer({description: 'seconds to wait for the answer', default: 60}),

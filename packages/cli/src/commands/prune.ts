@@ -1,12 +1,14 @@
 import {Flags} from '@oclif/core'
 import {artifactRoot, pruneJobs, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {hostFlag} from '../lib/threshold-flags.js'
 
 export default class Prune extends DxCommand {
   static summary = 'Remove the records of jobs that are not running.'
   static description = 'Finished, ghost (files without metadata), corrupt and dead-PID jobs lose every artifact. A live job is never touched.'
   static examples = ['<%= config.bin %> prune', '<%= config.bin %> prune --beads bd-123 --json']
   static flags = {
+    ...hostFlag,
     beads: Flags.string({description: 'only this job'}),
     json: Flags.boolean({description: 'print JSON (schema: prune)', default: false}),
   }

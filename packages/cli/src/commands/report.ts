@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {artifactRoot, DxError, ExitCode, findJob, resolveThresholds, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {hostFlag} from '../lib/threshold-flags.js'
 import {observeAll} from '../lib/observe.js'
 import {reportDoc, reportMarkdown} from '../lib/views.js'
 import {contractGates} from '../lib/gates.js'
@@ -10,6 +11,7 @@ export default class Report extends DxCommand {
   static description = 'State, reason, timing, exit code, model, mutations, tokens and cost as the agent reported them.'
   static examples = ['<%= config.bin %> report --beads bd-123', '<%= config.bin %> report --beads bd-123 --format markdown']
   static flags = {
+    ...hostFlag,
     beads: Flags.string({description: 'job id', required: true}),
     format: Flags.string({description: 'output format', options: ['json', 'markdown'], default: 'json'}),
   }

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {artifactRoot, DxError, ExitCode, findJob, readMetaOrThrow, restartJob, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {hostFlag} from '../lib/threshold-flags.js'
 import {launchDoc} from '../lib/views.js'
 
 export default class Restart extends DxCommand {
@@ -8,6 +9,7 @@ export default class Restart extends DxCommand {
   static description = 'Stops it if it runs, rotates its log (.log → .log.1 …, five kept), and launches it again with the same provider, worktree, prompt and model; retry_count + 1.'
   static examples = ['<%= config.bin %> restart --beads bd-123']
   static flags = {
+    ...hostFlag,
     beads: Flags.string({description: 'job id', required: true}),
     json: Flags.boolean({description: 'print JSON (schema: start)', default: false}),
   }

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {DxCommand} from '../lib/base-command.js'
+import {hostFlag} from '../lib/threshold-flags.js'
 import {runStart} from '../lib/run-start.js'
 
 export default class Start extends DxCommand {
@@ -11,6 +12,7 @@ export default class Start extends DxCommand {
     '<%= config.bin %> start --beads bd-125 --provider gemini --fallback-provider cc-glm --prompt-file task.md',
   ]
   static flags = {
+    ...hostFlag,
     beads: Flags.string({description: 'job id: 1-64 of [A-Za-z0-9._-], not starting with . or -', required: true}),
     provider: Flags.string({description: 'provider name (see `dx-runner providers`); default: default_provider from the config file'}),
     'prompt-file': Flags.string({description: 'readable, non-empty file with the task', required: true}),

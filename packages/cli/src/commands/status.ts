@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {DxError} from '@dx-runner/core'
 import {DxCommand, thresholdFlags, thresholdsFrom} from '../lib/base-command.js'
+import {hostFlag} from '../lib/threshold-flags.js'
 import {printStatus, statusRows} from '../lib/run-status.js'
 import {interruptibleSleep, statusTable, type StatusRow} from '../lib/views.js'
 
@@ -9,9 +10,11 @@ export default class Status extends DxCommand {
   static description = 'Derives every job\'s health from its artifacts and /proc (one scan for all jobs). Always exits 0; use `check` for a per-job exit code.'
   static examples = ['<%= config.bin %> status', '<%= config.bin %> status --provider cc-glm --json', '<%= config.bin %> status --beads bd-123']
   static flags = {
+    ...hostFlag,
     beads: Flags.string({description: 'only this job'}),
     provider: Flags.string({description: 'only jobs of this provider'}),
     json: Flags.boolean({description: 'print JSON (schema: status)', default: false}),
+    'all-hosts': Flags.boolean({description: 'this machine and every configured host (one ssh each, in parallel); rows gain a host field, an unreachable host is one row with reason host_unreachable', default: false, helpGroup: 'REMOTE'}),
     watch: Flags.boolean({char: 'w', description: 'redraw the table in place every --interval seconds until interrupted', default: false}),
     interval: Flags.string({description: 'seconds between redraws with --watch', default: '2'}),
     ...thresholdFlags,
@@ -20,7 +23,8 @@ export default class Status extends DxCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Status)
     const thresholds = thresholdsFrom(flags, process.env)
-    const rowsNow = () => statusRows({beads: flags.beads, provider: flags.provider, json: flags.json}, () => this.providers(), thresholds)
+    const localRows = () => statusRows({beads: flags.beads, provider: flags.provider, json: flags.json}, () => this.providers(), thresholds)
+    const rowsNow = flags['all-hosts'] ? () => allHostRows(localRows, this.argv) : localRows
     if (flags.watch) {
       if (flags.json) throw new DxError('--watch and --json do not go together; poll `status --json` instead')
       const interval = Number(flags.interval)
@@ -30,6 +34,22 @@ export default class Status extends DxCommand {
     }
     printStatus(await rowsNow(), flags.json)
   }
+}
+
+/** Every configured host's rows after this machine's, each with its host; the hosts are asked in parallel with the local scan. */
+async function allHostRows(localRows: () => Promise<StatusRow[]>, argv: string[]): Promise<StatusRow[]> {
+  const {configuredHosts, forwardFlags, remoteStatus} = await import('../lib/remote.js')
+  // the filters and thresholds travel to each host as given
+  const forward = forwardFlags(argv, ['beads', 'provider', 'stall-minutes', 'no-op-minutes', 'first-output-seconds', 'rc-grace-seconds'])
+  const [local, remote] = await Promise.all([localRows(), remoteStatus<StatusRow>(configuredHosts(), forward)])
+  const rows: StatusRow[] = local.map((r) => ({...r, host: 'local'}))
+  for (const h of remote) {
+    if (h.unreachable) {
+      process.stderr.write(`dx-runner: host ${h.host.name} unreachable: ${h.unreachable.split('\n')[0]}\n`)
+      rows.push({beads: '-', provider: '-', pid: '-', state: 'missing', reason_code: 'host_unreachable', elapsed: '-', log_bytes: 0, mutation_count: 0, retry_count: 0, outcome: '-', host: h.host.name})
+    } else rows.push(...h.rows)
+  }
+  return rows
 }
 
 /** Redraw in place like watch(1): one write per frame, cursor home, each line cleared to its end, no full-screen clear. */

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {artifactRoot, DxError, ExitCode, findJob, stopJob, validateBeadsId, resolveThresholds} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {hostFlag} from '../lib/threshold-flags.js'
 import {observeAll} from '../lib/observe.js'
 
 export default class Stop extends DxCommand {
@@ -8,6 +9,7 @@ export default class Stop extends DxCommand {
   static description = 'Sends TERM to the agent\'s process group (its children too), waits --grace seconds, then KILL. The outcome is `killed` / `stopped_by_user`.'
   static examples = ['<%= config.bin %> stop --beads bd-123']
   static flags = {
+    ...hostFlag,
     beads: Flags.string({description: 'job id', required: true}),
     grace: Flags.string({description: 'seconds between TERM and KILL (default 10)'}),
     json: Flags.boolean({description: 'print JSON (schema: stop)', default: false}),

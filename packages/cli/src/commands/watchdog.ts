@@ -23,6 +23,7 @@ export default class Watchdog extends DxCommand {
     'backoff-cap-seconds': Flags.string({description: 'longest wait between restarts', default: String(DEFAULT_WATCHDOG_POLICY.backoffCapSec)}),
     once: Flags.boolean({description: 'run one round and exit', default: false}),
     json: Flags.boolean({description: 'one JSON object per line', default: false}),
+    'all-hosts': Flags.boolean({description: 'each round also runs `watchdog --once` on every configured host over ssh (same policy); their lines carry a host field', default: false, helpGroup: 'REMOTE'}),
     ...thresholdFlags,
   }
 
@@ -70,7 +71,7 @@ export default class Watchdog extends DxCommand {
     try {
       this.emit(flags.json, {action: 'started', root, interval_sec: interval, max_retries: policy.maxRetries})
       for (let round = 1; !stopping; round++) {
-        await this.round(round, policy, thresholds, flags.json)
+        await Promise.all([this.round(round, policy, thresholds, flags.json), flags['all-hosts'] ? this.remoteRounds(round, flags.json) : undefined])
         if (flags.once || stopping) break
         await interruptibleSleep(interval * 1000, sleeper)
       }
@@ -80,6 +81,34 @@ export default class Watchdog extends DxCommand {
       process.off('SIGTERM', onSignal)
       lock.release()
     }
+  }
+
+  /** One `watchdog --once --json` per configured host, in parallel: remote jobs are governed where they run, with their own memory and lock. */
+  private async remoteRounds(round: number, json: boolean): Promise<void> {
+    const {configuredHosts, forwardFlags, hostBudgetMs, runRemoteCaptured} = await import('../lib/remote.js')
+    const forward = forwardFlags(this.argv, ['max-retries', 'backoff-seconds', 'backoff-cap-seconds', 'stall-minutes', 'no-op-minutes', 'first-output-seconds', 'rc-grace-seconds'])
+    await Promise.all(
+      configuredHosts().map(async (host) => {
+        const r = await runRemoteCaptured(host, ['watchdog', '--once', '--json', ...forward], hostBudgetMs(host))
+        if (r.unreachable) {
+          this.emit(json, {action: 'host_unreachable', host: host.name, round, reason_code: 'host_unreachable', error: r.unreachable.split('\n')[0]})
+          return
+        }
+        for (const line of r.stdout.split('\n')) {
+          if (!line.trim()) continue
+          let entry: Record<string, unknown>
+          try {
+            entry = JSON.parse(line) as Record<string, unknown>
+          } catch {
+            continue
+          }
+          if (entry.action === 'started' || entry.action === 'stopped') continue
+          const {at: _at, ...rest} = entry
+          this.emit(json, {...rest, host: host.name})
+        }
+        if (r.code !== 0) this.emit(json, {action: 'host_failed', host: host.name, round, exit_code: r.code, error: r.stderr.trim().split('\n').at(-1) ?? ''})
+      }),
+    )
   }
 
   private async round(round: number, policy: WatchdogPolicy, thresholds: ReturnType<typeof thresholdsFrom>, json: boolean): Promise<void> {

@@ -14,7 +14,8 @@ export interface DxConfig {
   fallback_models?: Record<string, string[]>
   thresholds?: {first_output_seconds?: number; stall_minutes?: number; no_op_minutes?: number; rc_grace_seconds?: number}
   log_retention?: {keep_logs?: number}
-  hosts?: Record<string, {ssh: string; dx_runner?: string; dx_runner_home?: string}>
+  /** Machines `--host <name>` dispatches to over ssh (see lib/remote.ts). */
+  hosts?: Record<string, {ssh: string; dx_runner?: string; dx_runner_home?: string; ssh_config?: string; connect_timeout_seconds?: number}>
 }
 
 /**
@@ -51,7 +52,13 @@ export const CONFIG_SCHEMA = {
         type: 'object',
         additionalProperties: false,
         required: ['ssh'],
-        properties: {ssh: {type: 'string', minLength: 1}, dx_runner: {type: 'string', minLength: 1}, dx_runner_home: {type: 'string', minLength: 1}},
+        properties: {
+          ssh: {type: 'string', minLength: 1, pattern: '^[^-\\s]'},
+          dx_runner: {type: 'string', minLength: 1},
+          dx_runner_home: {type: 'string', minLength: 1},
+          ssh_config: {type: 'string', minLength: 1},
+          connect_timeout_seconds: {type: 'number', minimum: 1},
+        },
       },
     },
   },
@@ -84,6 +91,7 @@ export function validateConfig(doc: unknown, schema: Schema = CONFIG_SCHEMA as u
   if (typeof doc === 'string') {
     if (schema.minLength !== undefined && doc.length < schema.minLength) errors.push(`${where}: must not be empty`)
     else if (schema.pattern === '^/' && !doc.startsWith('/')) errors.push(`${where}: must be an absolute path, got ${JSON.stringify(doc)}`)
+    else if (schema.pattern && schema.pattern !== '^/' && !new RegExp(schema.pattern).test(doc)) errors.push(`${where}: must not start with "-" or a space, got ${JSON.stringify(doc)}`)
   }
   if (typeof doc === 'number' && schema.minimum !== undefined && doc < schema.minimum) errors.push(`${where}: must be at least ${schema.minimum}, got ${doc}`)
   if (Array.isArray(doc) && schema.items) doc.forEach((v, i) => errors.push(...validateConfig(v, schema.items, `${at}[${i}]`)))

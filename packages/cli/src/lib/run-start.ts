@@ -1,5 +1,8 @@
+import {randomBytes} from 'node:crypto'
+import {rmSync} from 'node:fs'
+import {join} from 'node:path'
 import {
-  artifactRoot, baselineGate, DxError, ExitCode, parseDuration, startJob,
+  artifactRoot, baselineGate, DxError, ensureDir, ExitCode, parseDuration, startJob, validateBeadsId, writeFileAtomic,
   type GateResult, type ProviderV1, type StartResult,
 } from '@dx-runner/core'
 import {getConfig} from './config.js'
@@ -34,6 +37,40 @@ function whyNot(error: DxError): string {
 
 /** `start` (shared by the oclif command and the fast path). Returns a diagnostic line for --verbose. */
 export async function runStart(flags: StartFlags, providers: () => Promise<LoadedProviders>): Promise<string> {
+  if (flags['prompt-file'] !== '-') return runStartWith(flags, providers)
+  // `--prompt-file -`: the prompt arrives on stdin (how `start --host` ships it: never on a command line).
+  // It is kept under <root>/.prompts so `restart` can re-send it; prune removes it with the job.
+  validateBeadsId(flags.beads)
+  const text = await readStdinPrompt()
+  const dir = join(artifactRoot(), '.prompts')
+  ensureDir(dir)
+  const file = join(dir, `${flags.beads}-${randomBytes(6).toString('hex')}.prompt`)
+  writeFileAtomic(file, text)
+  try {
+    return await runStartWith({...flags, 'prompt-file': file}, providers)
+  } catch (error) {
+    rmSync(file, {force: true})
+    throw error
+  }
+}
+
+const MAX_STDIN_PROMPT = 4 * 1024 * 1024
+
+async function readStdinPrompt(): Promise<string> {
+  if (process.stdin.isTTY) throw new DxError('--prompt-file - reads the prompt from stdin; pipe it in (stdin is a terminal)')
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_STDIN_PROMPT) throw new DxError(`the prompt on stdin is larger than ${MAX_STDIN_PROMPT} bytes`)
+    chunks.push(chunk)
+  }
+  const text = Buffer.concat(chunks).toString('utf8')
+  if (text.trim() === '') throw new DxError('the prompt on stdin is empty (--prompt-file -)')
+  return text
+}
+
+async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedProviders>): Promise<string> {
   const timeoutSec = flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout)
   const config = getConfig()
   const primary = flags.provider ?? process.env.DX_RUNNER_DEFAULT_PROVIDER

@@ -7,3 +7,8 @@ export const thresholdFlags = {
   'rc-grace-seconds': Flags.string({description: 'agent gone without an rc file: wait this long (default 10)'}),
 }
 
+
+/** Declared for --help; bin/run.js hands any command given --host to lib/remote.ts before oclif starts. */
+export const hostFlag = {
+  host: Flags.string({description: 'run this command on a configured host over ssh (see `dx-runner hosts`); exit code and output are the host\'s', helpGroup: 'REMOTE'}),
+}

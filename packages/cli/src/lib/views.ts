@@ -11,6 +11,8 @@ export interface StatusRow {
   mutation_count: number
   retry_count: number
   outcome: string
+  /** status --all-hosts: where the job runs ('local' for this machine) */
+  host?: string
 }
 
 export function statusRow(v: JobView): StatusRow {
@@ -93,9 +95,14 @@ export function table(headers: string[], rows: string[][]): string {
 }
 
 export function statusTable(rows: StatusRow[]): string {
+  const hosts = rows.some((r) => r.host !== undefined)
+  const head = ['BEADS', 'PROVIDER', 'PID', 'STATE', 'REASON', 'ELAPSED', 'LOG', 'MUT', 'RETRY', 'OUTCOME']
   return table(
-    ['BEADS', 'PROVIDER', 'PID', 'STATE', 'REASON', 'ELAPSED', 'LOG', 'MUT', 'RETRY', 'OUTCOME'],
-    rows.map((r) => [r.beads, r.provider, r.pid, r.state, r.reason_code, r.elapsed, String(r.log_bytes), String(r.mutation_count), String(r.retry_count), r.outcome]),
+    hosts ? ['HOST', ...head] : head,
+    rows.map((r) => {
+      const cells = [r.beads, r.provider, r.pid, r.state, r.reason_code, r.elapsed, String(r.log_bytes), String(r.mutation_count), String(r.retry_count), r.outcome]
+      return hosts ? [r.host ?? 'local', ...cells] : cells
+    }),
   )
 }
 

@@ -33,6 +33,8 @@ export const REASON_CODES = [
   'commit_not_reachable',
   'feature_key_missing',
   'outside_allowed_prefixes',
+  // remote (status --all-hosts, hosts)
+  'host_unreachable',
 ] as const
 
 export type ReasonCode = (typeof REASON_CODES)[number]

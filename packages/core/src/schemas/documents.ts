@@ -8,8 +8,9 @@ const statusRow = {
   additionalProperties: false,
   required: ['beads', 'provider', 'pid', 'state', 'reason_code', 'elapsed', 'log_bytes', 'mutation_count', 'retry_count', 'outcome'],
   properties: {
-    beads: d.beads,
-    provider: d.providerName,
+    // '-' only on the row that stands for an unreachable host (status --all-hosts)
+    beads: {anyOf: [d.beads, {type: 'string', const: '-'}]},
+    provider: {anyOf: [d.providerName, {type: 'string', const: '-'}]},
     pid: {type: 'string', pattern: '^(\\d+|-)$'},
     state: d.state,
     reason_code: d.reasonCode,
@@ -260,6 +261,33 @@ export const SCHEMAS = {
           additionalProperties: false,
           required: ['package', 'version', 'reason'],
           properties: {package: {type: 'string'}, version: {type: 'string'}, name: {type: 'string'}, reason: {type: 'string'}},
+        },
+      },
+    },
+  },
+  hosts: {
+    $schema: draft,
+    $id: id('hosts'),
+    title: 'dx-runner hosts --json',
+    type: 'object',
+    additionalProperties: false,
+    required: ['generated_at', 'hosts'],
+    properties: {
+      generated_at: d.isoDate,
+      hosts: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'ssh', 'reachable', 'version', 'reason_code', 'detail'],
+          properties: {
+            name: {type: 'string'},
+            ssh: {type: 'string'},
+            reachable: {type: 'boolean'},
+            version: {anyOf: [{type: 'string'}, {type: 'null'}]},
+            reason_code: {anyOf: [{type: 'string', const: 'host_unreachable'}, {type: 'null'}]},
+            detail: {type: 'string'},
+          },
         },
       },
     },

@@ -1,0 +1,267 @@
+// Dispatch to other machines over SSH: a real sshd started here on 127.0.0.1 (a free port, throwaway
+// keys), the system ssh client, and on the "remote" side the same dx-runner with the real claude CLI
+// against the loopback simulator. The remote side's environment comes from sshd (SetEnv, and the
+// authorized_keys environment= option that picks the simulator scenario per client key).
+import {expect} from 'chai'
+import {validateDocument} from '@dx-runner/core'
+import {execFileSync, spawn} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {createServer} from 'node:net'
+import {tmpdir, userInfo} from 'node:os'
+import {dirname, join} from 'node:path'
+import {BIN, groupAlive, NODE_BIN, sandbox, startSimulatorProcess, TOKEN, waitFor, walk} from './helpers.js'
+
+const SSHD = '/usr/sbin/sshd'
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const {port} = s.address()
+      s.close(() => resolve(port))
+    })
+  })
+
+/** Every process whose command line contains `needle` (pid list). */
+function cmdlinesWith(needle) {
+  const out = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'latin1').includes(needle)) out.push(Number(name))
+    } catch {}
+  }
+  return out
+}
+
+describe('remote dispatch over ssh (real sshd on loopback)', function () {
+  this.timeout(300_000)
+  let dir, sshd, sim, sb, remoteRoot, config
+  const PROMPT_MARKER = `remote-prompt-marker-${process.pid}-5c1e`
+
+  /** The supervisors the "remote" side started, from its artifact root. */
+  const remoteGroups = () => {
+    const out = []
+    for (const f of walk(remoteRoot)) if (f.endsWith('.monitor.pid')) out.push(Number(readFileSync(f, 'latin1').split(' ')[0]))
+    return out.filter((p) => p > 0)
+  }
+  const run = (args, opts = {}) => sb.run(args, {...opts, env: {DX_RUNNER_CONFIG: config, ...opts.env}})
+  const json = (args, opts = {}) => sb.json(args, {...opts, env: {DX_RUNNER_CONFIG: config, ...opts.env}})
+
+  before(async () => {
+    if (!existsSync(SSHD)) throw new Error(`${SSHD} is missing: install openssh-server (.ci/run does)`)
+    dir = mkdtempSync(join(tmpdir(), 'dxr-ssh-'))
+    const keygen = (name) => execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', join(dir, name)])
+    for (const k of ['host_key', 'client_key', 'client_key_hang']) keygen(k)
+    sim = await startSimulatorProcess({DXR_SIM_TOKEN: TOKEN}, ['--expected-token-env', 'DXR_SIM_TOKEN'])
+
+    // the remote user's world: its own HOME, TMPDIR, config dir, a token file, an artifact root
+    const remote = join(dir, 'remote')
+    remoteRoot = join(remote, 'dx-home')
+    for (const d of ['home', 'tmp', 'xdg']) mkdirSync(join(remote, d), {recursive: true})
+    writeFileSync(join(remote, 'token'), `${TOKEN}\n`, {mode: 0o600})
+
+    const port = await freePort()
+    const closedPort = await freePort()
+    const pub = (name) => readFileSync(join(dir, `${name}.pub`), 'utf8').trim()
+    writeFileSync(join(dir, 'authorized_keys'), [
+      `environment="CC_GLM_BASE_URL=${sim.url}/s/write-file" ${pub('client_key')}`,
+      `environment="CC_GLM_BASE_URL=${sim.url}/s/hang" ${pub('client_key_hang')}`,
+      '',
+    ].join('\n'), {mode: 0o600})
+    writeFileSync(join(dir, 'sshd_config'), [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${join(dir, 'host_key')}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'StrictModes no',
+      'PermitRootLogin prohibit-password',
+      'PermitUserEnvironment CC_GLM_BASE_URL',
+      `SetEnv PATH=${NODE_BIN}:${dirname(process.execPath)}:/usr/bin:/bin HOME=${join(remote, 'home')} TMPDIR=${join(remote, 'tmp')} XDG_CONFIG_HOME=${join(remote, 'xdg')} CC_GLM_TOKEN_FILE=${join(remote, 'token')} LANG=C.UTF-8`,
+      'LogLevel ERROR',
+      '',
+    ].join('\n'))
+    mkdirSync('/run/sshd', {recursive: true}) // sshd's privilege-separation directory
+    sshd = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], {stdio: ['ignore', 'ignore', 'inherit'], detached: true})
+    writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${pub('host_key').split(' ').slice(0, 2).join(' ')}\n`)
+    const hostBlock = (alias, key, p) => [
+      `Host ${alias}`,
+      '  HostName 127.0.0.1',
+      `  Port ${p}`,
+      `  User ${userInfo().username}`,
+      `  IdentityFile ${join(dir, key)}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
+      '  GlobalKnownHostsFile /dev/null',
+      '  StrictHostKeyChecking yes',
+    ].join('\n')
+    writeFileSync(join(dir, 'ssh_config'), [hostBlock('local-ssh', 'client_key', port), hostBlock('local-ssh-hang', 'client_key_hang', port), hostBlock('refused', 'client_key', closedPort), ''].join('\n'))
+    const host = (alias) => ({ssh: alias, ssh_config: join(dir, 'ssh_config'), dx_runner: BIN, dx_runner_home: remoteRoot, connect_timeout_seconds: 5})
+    config = join(dir, 'config.json')
+    writeFileSync(config, JSON.stringify({hosts: {'local-ssh': host('local-ssh'), 'local-ssh-hang': host('local-ssh-hang'), refused: host('refused')}}, null, 2))
+    await waitFor(() => {
+      try {
+        execFileSync('ssh', ['-F', join(dir, 'ssh_config'), '-o', 'BatchMode=yes', 'local-ssh', 'true'], {stdio: 'ignore', timeout: 10_000})
+        return true
+      } catch {
+        return false
+      }
+    }, {what: 'sshd to accept the test key', timeoutMs: 30_000})
+    sb = sandbox('remote')
+    writeFileSync(sb.prompt, `Create a file named sim-output.txt in the current directory. ${PROMPT_MARKER}\n`)
+    Object.assign(sb.env, {CC_GLM_AUTH_TOKEN: TOKEN, CC_GLM_BASE_URL: `${sim.url}/s/hang`})
+  })
+
+  after(async () => {
+    for (const g of dir ? remoteGroups() : []) {
+      try {
+        process.kill(-g, 'SIGKILL')
+      } catch {}
+    }
+    await sb?.cleanup()
+    await sim?.stop()
+    if (sshd?.pid) {
+      try {
+        process.kill(-sshd.pid, 'SIGTERM')
+      } catch {}
+      await waitFor(() => !groupAlive(sshd.pid), {timeoutMs: 10_000, what: 'sshd to stop'}).catch(() => {})
+    }
+    if (dir) {
+      for (const f of walk(remoteRoot)) expect(readFileSync(f).includes(TOKEN), `token in ${f}`).to.equal(false)
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+
+  it('hosts --json: the sshd host is reachable with its dx-runner version; a refused port is host_unreachable', async () => {
+    const r = json(['hosts', '--json'])
+    expect(r.code, r.stderr).to.equal(0)
+    expect(await validateDocument('hosts', r.doc)).to.deep.equal([])
+    const by = Object.fromEntries(r.doc.hosts.map((h) => [h.name, h]))
+    expect(by['local-ssh']).to.include({reachable: true, version: '0.1.0', reason_code: null})
+    expect(by.refused).to.include({reachable: false, version: null, reason_code: 'host_unreachable'})
+    expect(by.refused.detail).to.match(/refused/i)
+    const human = run(['hosts'])
+    expect(human.stdout).to.match(/local-ssh\s+local-ssh\s+yes\s+0\.1\.0/)
+  })
+
+  it('start --host runs the job remotely with the real claude CLI; the prompt and token are on no command line; status --all-hosts, check and report through the host', async () => {
+    const started = json(['start', '--host', 'local-ssh', '--beads', 'bd-remote1', '--provider', 'cc-glm', '--prompt-file', sb.prompt, '--worktree', sb.worktree, '--json'])
+    expect(started.code, started.stderr).to.equal(0)
+    expect(started.doc).to.include({beads: 'bd-remote1', provider: 'cc-glm'})
+    // the job lives on the remote side's root, not here
+    expect(existsSync(join(remoteRoot, 'cc-glm', 'bd-remote1.meta'))).to.equal(true)
+    expect(existsSync(join(sb.root, 'cc-glm', 'bd-remote1.meta'))).to.equal(false)
+    const meta = JSON.parse(readFileSync(join(remoteRoot, 'cc-glm', 'bd-remote1.meta'), 'utf8'))
+    expect(dirname(meta.prompt_file)).to.equal(join(remoteRoot, '.prompts'))
+    expect(readFileSync(meta.prompt_file, 'utf8')).to.include(PROMPT_MARKER)
+
+    const all = json(['status', '--all-hosts', '--json'])
+    expect(all.code, all.stderr).to.equal(0)
+    const row = all.doc.jobs.find((j) => j.beads === 'bd-remote1')
+    expect(row).to.include({host: 'local-ssh', provider: 'cc-glm'})
+
+    let checked
+    await waitFor(() => {
+      for (const needle of [PROMPT_MARKER, TOKEN]) expect(cmdlinesWith(needle), `"${needle}" on a command line`).to.deep.equal([])
+      checked = json(['check', '--host', 'local-ssh', '--beads', 'bd-remote1', '--json'])
+      return checked.doc.state.startsWith('exited')
+    }, {what: 'the remote job to finish', timeoutMs: 120_000, intervalMs: 100})
+    expect(checked.code).to.equal(0)
+    expect(await validateDocument('check', checked.doc)).to.deep.equal([])
+    expect(checked.doc).to.include({state: 'exited_ok', exit_code: '0'})
+    const report = json(['report', '--host', 'local-ssh', '--beads', 'bd-remote1'])
+    expect(report.code, report.stderr).to.equal(0)
+    expect(report.doc).to.include({state: 'exited_ok', selected_model: 'glm-5', exit_code: '0'})
+    expect(report.doc.mutations).to.be.at.least(1)
+    expect(await validateDocument('report', report.doc)).to.deep.equal([])
+    expect(existsSync(join(sb.worktree, 'sim-output.txt'))).to.equal(true)
+    // exit codes are the remote's, unchanged
+    const missing = run(['check', '--host', 'local-ssh', '--beads', 'bd-nope'])
+    expect(missing.code).to.equal(3)
+    expect(missing.stdout).to.include('bd-nope missing no_metadata')
+  })
+
+  it('stop --host ends the remote job\'s whole process group', async () => {
+    const s = json(['start', '--host', 'local-ssh-hang', '--beads', 'bd-remote2', '--provider', 'cc-glm', `--prompt-file=${sb.prompt}`, '--worktree', sb.worktree, '--json'])
+    expect(s.code, s.stderr).to.equal(0)
+    const monitor = Number(readFileSync(join(remoteRoot, 'cc-glm', 'bd-remote2.monitor.pid'), 'latin1').split(' ')[0])
+    expect(groupAlive(monitor)).to.equal(true)
+    await waitFor(() => ['healthy', 'launching', 'waiting_first_output'].includes(json(['check', '--host', 'local-ssh-hang', '--beads', 'bd-remote2', '--json']).doc.state), {what: 'bd-remote2 running'})
+    const stop = run(['stop', '--host', 'local-ssh-hang', '--beads', 'bd-remote2'])
+    expect(stop.code, stop.stderr).to.equal(0)
+    expect(groupAlive(monitor)).to.equal(false)
+    const c = json(['check', '--host', 'local-ssh', '--beads', 'bd-remote2', '--json'])
+    expect(c.code).to.equal(3)
+    expect(c.doc).to.include({state: 'exited_err', reason_code: 'stopped_by_user', outcome: 'killed'})
+  })
+
+  it('a host that refuses the connection is one host_unreachable row; local jobs and other hosts are still listed', async () => {
+    const local = json(['start', '--beads', 'bd-local1', '--provider', 'cc-glm', '--prompt-file', sb.prompt, '--json'])
+    expect(local.code, local.stderr).to.equal(0)
+    const all = json(['status', '--all-hosts', '--json'])
+    expect(all.code).to.equal(0)
+    const rows = all.doc.jobs.map((j) => [j.host, j.beads, j.reason_code === 'host_unreachable' ? 'unreachable' : 'ok'])
+    expect(rows).to.deep.include(['local', 'bd-local1', 'ok'])
+    expect(rows).to.deep.include(['local-ssh', 'bd-remote1', 'ok'])
+    expect(rows).to.deep.include(['refused', '-', 'unreachable'])
+    expect(await validateDocument('status', all.doc)).to.deep.equal([])
+    expect(all.doc.jobs.find((j) => j.host === 'refused')).to.include({state: 'missing', reason_code: 'host_unreachable'})
+    expect(all.stderr.trim().split('\n').filter((l) => l.includes('refused'))).to.have.length(1)
+    const table = run(['status', '--all-hosts'])
+    expect(table.stdout).to.match(/^HOST\s+BEADS/m).and.match(/refused\s+-\s+-\s+-\s+missing\s+host_unreachable/)
+    // one host's command: exit 26, one line saying why
+    const c = run(['check', '--host', 'refused', '--beads', 'bd-local1'])
+    expect(c.code).to.equal(26)
+    expect(c.stderr.trim().split('\n')).to.have.length(1)
+    expect(c.stderr).to.match(/host refused unreachable: .*refused/i)
+    await sb.run(['stop', '--beads', 'bd-local1'])
+  })
+
+  it('watchdog --all-hosts --once governs the remote hosts too, one line each, unreachable ones said', () => {
+    const r = run(['watchdog', '--all-hosts', '--once', '--json'])
+    expect(r.code, r.stderr).to.equal(0)
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines.find((l) => l.action === 'round' && l.host === 'local-ssh')).to.include({jobs: 2})
+    expect(lines.find((l) => l.action === 'round' && l.host === undefined)).to.be.an('object')
+    expect(lines.find((l) => l.host === 'refused')).to.include({action: 'host_unreachable', reason_code: 'host_unreachable'})
+  })
+
+  it('logs, preflight, restart and prune through the host; prune also removes the prompt that came over stdin', async () => {
+    const logs = run(['logs', '--host', 'local-ssh', '--beads', 'bd-remote1', '--lines', '5'])
+    expect(logs.code, logs.stderr).to.equal(0)
+    expect(logs.stdout).to.include('"type"')
+    const pre = json(['preflight', '--host', 'local-ssh', '--provider', 'cc-glm', '--json'])
+    expect(pre.code, pre.stderr).to.equal(0)
+    expect(pre.doc.providers[0]).to.include({provider: 'cc-glm', passed: true})
+    const restart = json(['restart', '--host', 'local-ssh', '--beads', 'bd-remote1', '--json'])
+    expect(restart.code, restart.stderr).to.equal(0)
+    const meta = () => JSON.parse(readFileSync(join(remoteRoot, 'cc-glm', 'bd-remote1.meta'), 'utf8'))
+    expect(meta().retries).to.equal(1)
+    expect(existsSync(join(remoteRoot, 'cc-glm', 'bd-remote1.log.1'))).to.equal(true)
+    await waitFor(() => json(['check', '--host', 'local-ssh', '--beads', 'bd-remote1', '--json']).doc.state === 'exited_ok', {what: 'restarted bd-remote1 to finish'})
+    const promptFile = meta().prompt_file
+    expect(existsSync(promptFile)).to.equal(true)
+    const prune = json(['prune', '--host', 'local-ssh', '--beads', 'bd-remote1', '--json'])
+    expect(prune.code, prune.stderr).to.equal(0)
+    expect(existsSync(join(remoteRoot, 'cc-glm', 'bd-remote1.meta'))).to.equal(false)
+    expect(existsSync(promptFile)).to.equal(false)
+  })
+
+  it('bad input: unknown host, missing prompt file, --host without a name → exit 1, one line, nothing sent', () => {
+    const unknown = run(['start', '--host', 'nowhere', '--beads', 'bd-x', '--provider', 'cc-glm', '--prompt-file', sb.prompt])
+    expect(unknown.code).to.equal(1)
+    expect(unknown.stderr.trim()).to.match(/^dx-runner: unknown host "nowhere"; configured: local-ssh, local-ssh-hang, refused$/)
+    const noPrompt = run(['start', '--host', 'local-ssh', '--beads', 'bd-x', '--provider', 'cc-glm', '--prompt-file', join(sb.base, 'nope.md')])
+    expect(noPrompt.code).to.equal(1)
+    expect(noPrompt.stderr.trim().split('\n')).to.have.length(1)
+    expect(existsSync(join(remoteRoot, 'cc-glm', 'bd-x.meta'))).to.equal(false)
+    const noName = run(['status', '--host'])
+    expect(noName.code).to.equal(1)
+    expect(noName.stderr).to.include('--host needs a host name')
+  })
+})
