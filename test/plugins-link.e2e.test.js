@@ -1,0 +1,36 @@
+// `plugins link` of a provider in a working copy (how a provider author develops one), a job through
+// it, and `plugins unlink`. Each run has its own XDG data dir, so nothing is linked for anyone else.
+import {expect} from 'chai'
+import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {REPO, sandbox, waitFor} from './helpers.js'
+
+describe('plugins link / unlink a provider from a working copy', function () {
+  this.timeout(180_000)
+  let sb
+  before(() => {
+    sb = sandbox('link')
+    for (const d of ['data', 'cache', 'config']) mkdirSync(join(sb.base, d))
+    Object.assign(sb.env, {XDG_DATA_HOME: join(sb.base, 'data'), XDG_CACHE_HOME: join(sb.base, 'cache'), XDG_CONFIG_HOME: join(sb.base, 'config')})
+  })
+  after(async () => sb?.cleanup())
+
+  it('link → providers lists exec and a job reaches exited_ok; unlink → gone, start exits 20', async () => {
+    const link = sb.run(['plugins', 'link', join(REPO, 'examples/provider-exec')])
+    expect(link.code, link.stderr).to.equal(0)
+    const listed = sb.json(['providers', '--json']).doc.providers.find((p) => p.name === 'exec')
+    expect(listed).to.include({package: 'dx-runner-provider-exec', version: '0.1.0'})
+    writeFileSync(join(sb.base, 'job.sh'), 'echo linked > linked-output.txt\n')
+    const s = sb.json(['start', '--beads', 'bd-link', '--provider', 'exec', '--prompt-file', join(sb.base, 'job.sh'), '--json'])
+    expect(s.code, s.stderr).to.equal(0)
+    const c = await waitFor(() => {
+      const x = sb.json(['check', '--beads', 'bd-link', '--json'])
+      return x.doc.state.startsWith('exited') ? x : undefined
+    }, {what: 'bd-link to finish'})
+    expect(c.doc).to.include({state: 'exited_ok'})
+    expect(existsSync(join(sb.worktree, 'linked-output.txt'))).to.equal(true)
+    expect(sb.run(['plugins', 'unlink', 'dx-runner-provider-exec']).code).to.equal(0)
+    expect(sb.json(['providers', '--json']).doc.providers.map((p) => p.name)).to.deep.equal(['cc-glm', 'gemini', 'opencode'])
+    expect(sb.run(['start', '--beads', 'bd-link2', '--provider', 'exec', '--prompt-file', join(sb.base, 'job.sh')]).code).to.equal(20)
+  })
+})
