@@ -1,5 +1,6 @@
 // Shared e2e harness: every test gets its own DX_RUNNER_HOME, HOME, TMPDIR and git worktree,
 // drives the built CLI exactly as a shell user would, and ends every process group it started.
+import {createServer} from 'node:net'
 import {spawn, spawnSync, execFileSync} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -211,4 +212,28 @@ export async function startSimulatorProcess(extraEnv = {}, args = []) {
         child.kill('SIGTERM')
       }),
   }
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const {port} = s.address()
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** End a process group this test started (TERM, then KILL if it lingers). */
+export async function stopGroup(pgid, what = 'process group') {
+  try {
+    process.kill(-pgid, 'SIGTERM')
+  } catch {}
+  await waitFor(() => !groupAlive(pgid), {timeoutMs: 10_000, what: `${what} to stop`}).catch(() => {
+    try {
+      process.kill(-pgid, 'SIGKILL')
+    } catch {}
+  })
 }

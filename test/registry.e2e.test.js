@@ -4,20 +4,9 @@
 import {expect} from 'chai'
 import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {groupAlive, REPO, sandbox, sleep, startSimulatorProcess, TOKEN, waitFor} from './helpers.js'
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const {port} = s.address()
-      s.close(() => resolve(port))
-    })
-  })
+import {freePort, REPO, sandbox, sleep, startSimulatorProcess, stopGroup, TOKEN, waitFor} from './helpers.js'
 
 describe('install from a registry (verdaccio), plugins, third-party providers', function () {
   this.timeout(600_000)
@@ -93,16 +82,7 @@ describe('install from a registry (verdaccio), plugins, third-party providers', 
   after(async () => {
     await sb?.cleanup()
     await sim?.stop()
-    if (verdaccio?.pid) {
-      try {
-        process.kill(-verdaccio.pid, 'SIGTERM')
-      } catch {}
-      await waitFor(() => !groupAlive(verdaccio.pid), {timeoutMs: 10_000, what: 'verdaccio to stop'}).catch(() => {
-        try {
-          process.kill(-verdaccio.pid, 'SIGKILL')
-        } catch {}
-      })
-    }
+    if (verdaccio?.pid) await stopGroup(verdaccio.pid, 'verdaccio')
     if (dir) rmSync(dir, {recursive: true, force: true})
   })
 

@@ -6,22 +6,11 @@ import {expect} from 'chai'
 import {validateDocument} from '@dx-runner/core'
 import {execFileSync, spawn} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir, userInfo} from 'node:os'
 import {dirname, join} from 'node:path'
-import {BIN, groupAlive, NODE_BIN, sandbox, startSimulatorProcess, TOKEN, waitFor, walk} from './helpers.js'
+import {BIN, freePort, groupAlive, NODE_BIN, sandbox, stopGroup, startSimulatorProcess, TOKEN, waitFor, walk} from './helpers.js'
 
 const SSHD = '/usr/sbin/sshd'
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const {port} = s.address()
-      s.close(() => resolve(port))
-    })
-  })
 
 /** Every process whose command line contains `needle` (pid list). */
 function cmdlinesWith(needle) {
@@ -125,12 +114,7 @@ describe('remote dispatch over ssh (real sshd on loopback)', function () {
     }
     await sb?.cleanup()
     await sim?.stop()
-    if (sshd?.pid) {
-      try {
-        process.kill(-sshd.pid, 'SIGTERM')
-      } catch {}
-      await waitFor(() => !groupAlive(sshd.pid), {timeoutMs: 10_000, what: 'sshd to stop'}).catch(() => {})
-    }
+    if (sshd?.pid) await stopGroup(sshd.pid, 'sshd')
     if (dir) {
       for (const f of walk(remoteRoot)) expect(readFileSync(f).includes(TOKEN), `token in ${f}`).to.equal(false)
       rmSync(dir, {recursive: true, force: true})
