@@ -3,7 +3,7 @@ import {existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync, symlink
 import {join} from 'node:path'
 import {startSimulator} from '@dx-runner/provider-testkit/simulator'
 import {validateDocument} from '@dx-runner/core'
-import {groupMembers, jobFile, sandbox, TOKEN, waitFor, walk} from './helpers.js'
+import {groupMembers, jobFile, providerJobs, sandbox, TOKEN, waitFor, walk} from './helpers.js'
 
 async function expectValid(name, doc) {
   const errors = await validateDocument(name, doc)
@@ -22,21 +22,12 @@ function scanRootForToken(sb) {
 
 describe('cc-glm end to end (real claude CLI, loopback simulator)', function () {
   let sim
-  const sandboxes = []
-  const make = (label, scenario, extraEnv = {}) => {
-    const sb = sandbox(label)
-    Object.assign(sb.env, {CC_GLM_AUTH_TOKEN: TOKEN, CC_GLM_BASE_URL: `${sim.url}/s/${scenario}`}, extraEnv)
-    sandboxes.push(sb)
-    return sb
-  }
-  const checkJson = (sb, beads, flags = []) => sb.json(['check', '--beads', beads, '--json', ...flags])
+  const {make, checkJson, cleanup} = providerJobs('cc-glm', (scenario, extraEnv = {}) => ({CC_GLM_AUTH_TOKEN: TOKEN, CC_GLM_BASE_URL: `${sim.url}/s/${scenario}`, ...extraEnv}))
 
   before(async () => {
     sim = await startSimulator({expectedToken: TOKEN})
   })
-  afterEach(async () => {
-    for (const sb of sandboxes.splice(0)) await sb.cleanup()
-  })
+  afterEach(cleanup)
   after(async () => {
     await sim?.close()
   })

@@ -3,31 +3,16 @@ import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {startSimulator} from '@dx-runner/provider-testkit/simulator'
 import {validateDocument} from '@dx-runner/core'
-import {groupMembers, sandbox, TOKEN, waitFor, walk} from './helpers.js'
+import {groupMembers, providerJobs, sandbox, TOKEN, waitFor, walk} from './helpers.js'
 
 describe('gemini end to end (real gemini CLI, loopback simulator)', function () {
   let sim
-  const sandboxes = []
-  const make = (label, scenario) => {
-    const sb = sandbox(label)
-    Object.assign(sb.env, {GEMINI_API_KEY: TOKEN, GOOGLE_GEMINI_BASE_URL: `${sim.url}/s/${scenario}`})
-    sandboxes.push(sb)
-    return sb
-  }
-  const start = (sb, beads, extra = []) => sb.json(['start', '--beads', beads, '--provider', 'gemini', '--prompt-file', sb.prompt, '--json', ...extra])
-  const checkJson = (sb, beads, flags = []) => sb.json(['check', '--beads', beads, '--json', ...flags])
-  const finished = (sb, beads) =>
-    waitFor(() => {
-      const c = checkJson(sb, beads)
-      return c.doc.state.startsWith('exited') ? c : undefined
-    }, {what: `${beads} to finish`, timeoutMs: 90_000})
+  const {make, start, checkJson, finished, cleanup} = providerJobs('gemini', (scenario) => ({GEMINI_API_KEY: TOKEN, GOOGLE_GEMINI_BASE_URL: `${sim.url}/s/${scenario}`}))
 
   before(async () => {
     sim = await startSimulator({expectedToken: TOKEN})
   })
-  afterEach(async () => {
-    for (const sb of sandboxes.splice(0)) await sb.cleanup()
-  })
+  afterEach(cleanup)
   after(async () => {
     await sim?.close()
   })

@@ -237,3 +237,30 @@ export async function stopGroup(pgid, what = 'process group') {
     } catch {}
   })
 }
+
+/**
+ * The sandboxes of one provider's e2e file: make(label, ...args) gives a sandbox whose env is
+ * envFor(...args); start/checkJson/finished drive its jobs; cleanup() ends them all (afterEach).
+ */
+export function providerJobs(provider, envFor) {
+  const sandboxes = []
+  const checkJson = (sb, beads, flags = []) => sb.json(['check', '--beads', beads, '--json', ...flags])
+  return {
+    make(label, ...args) {
+      const sb = sandbox(label)
+      Object.assign(sb.env, envFor(...args))
+      sandboxes.push(sb)
+      return sb
+    },
+    start: (sb, beads, extra = []) => sb.json(['start', '--beads', beads, '--provider', provider, '--prompt-file', sb.prompt, '--json', ...extra]),
+    checkJson,
+    finished: (sb, beads) =>
+      waitFor(() => {
+        const c = checkJson(sb, beads)
+        return c.doc.state.startsWith('exited') ? c : undefined
+      }, {what: `${beads} to finish`, timeoutMs: 90_000}),
+    async cleanup() {
+      for (const sb of sandboxes.splice(0)) await sb.cleanup()
+    },
+  }
+}

@@ -3,25 +3,12 @@ import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {validateDocument} from '@dx-runner/core'
-import {groupMembers, sandbox, startSimulatorProcess, TOKEN, waitFor, walk} from './helpers.js'
+import {groupMembers, providerJobs, sandbox, startSimulatorProcess, TOKEN, waitFor, walk} from './helpers.js'
 
 describe('opencode end to end (real opencode CLI, loopback simulator)', function () {
   // `start` runs synchronously here and asks the simulator for its models: it needs its own process
   let sim, narrow, outsideDir
-  const sandboxes = []
-  const make = (label, scenario, server = sim) => {
-    const sb = sandbox(label)
-    Object.assign(sb.env, {ZAI_API_KEY: TOKEN, OPENCODE_ZAI_BASE_URL: `${server.url}/s/${scenario}/v1`})
-    sandboxes.push(sb)
-    return sb
-  }
-  const start = (sb, beads, extra = []) => sb.json(['start', '--beads', beads, '--provider', 'opencode', '--prompt-file', sb.prompt, '--json', ...extra])
-  const checkJson = (sb, beads, flags = []) => sb.json(['check', '--beads', beads, '--json', ...flags])
-  const finished = (sb, beads) =>
-    waitFor(() => {
-      const c = checkJson(sb, beads)
-      return c.doc.state.startsWith('exited') ? c : undefined
-    }, {what: `${beads} to finish`, timeoutMs: 90_000})
+  const {make, start, checkJson, finished, cleanup} = providerJobs('opencode', (scenario, server = sim) => ({ZAI_API_KEY: TOKEN, OPENCODE_ZAI_BASE_URL: `${server.url}/s/${scenario}/v1`}))
 
   before(async () => {
     outsideDir = mkdtempSync(join(tmpdir(), 'dxr-outside-'))
@@ -29,9 +16,7 @@ describe('opencode end to end (real opencode CLI, loopback simulator)', function
     // a service that no longer offers glm-5
     narrow = await startSimulatorProcess({DXR_SIM_TOKEN: TOKEN}, ['--expected-token-env', 'DXR_SIM_TOKEN', '--models', 'glm-4.6'])
   })
-  afterEach(async () => {
-    for (const sb of sandboxes.splice(0)) await sb.cleanup()
-  })
+  afterEach(cleanup)
   after(async () => {
     await sim?.stop()
     await narrow?.stop()
