@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process'
-import {DxError, findExecutable, type PreflightCheck, type PreflightReport, type ProviderContext} from '@dx-runner/core'
+import {authCheck, findExecutable, type PreflightCheck, type PreflightReport, type ProviderContext} from '@dx-runner/core'
 import {baseUrlFrom, isHttpUrl} from './base-url.js'
 import {resolveAuth} from './resolve-auth.js'
 
@@ -26,13 +26,9 @@ export async function preflight(ctx: ProviderContext): Promise<PreflightReport> 
     const v = await version(bin, ctx)
     checks.push(v ? {name: 'claude binary', status: 'ok', detail: `${bin} (${v})`} : {name: 'claude binary', status: 'fail', detail: `${bin} --version failed`})
   }
-  try {
-    const auth = await resolveAuth(ctx)
-    checks.push({name: 'auth', status: 'ok', detail: `from ${auth.source}`})
-  } catch (error) {
-    checks.push({name: 'auth', status: 'fail', detail: DxError.isInstance(error) ? error.message : String(error)})
-    reason = 'provider_auth_failed'
-  }
+  const auth = await authCheck(() => resolveAuth(ctx))
+  checks.push(auth.check)
+  if (!auth.auth) reason = 'provider_auth_failed'
   const url = baseUrlFrom(ctx.env)
   checks.push(isHttpUrl(url) ? {name: 'base URL', status: 'ok', detail: url} : {name: 'base URL', status: 'fail', detail: `CC_GLM_BASE_URL ${JSON.stringify(url)} is not an http(s) URL`})
   checks.push({name: 'model', status: 'ok', detail: 'default glm-5 (any model the endpoint serves may be given with --model)'})

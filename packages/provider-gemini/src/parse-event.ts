@@ -1,4 +1,4 @@
-import type {TelemetryEvent} from '@dx-runner/core'
+import {jsonObjectLine, type TelemetryEvent} from '@dx-runner/core'
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
 const RETRY_LINE = /Attempt (\d+) failed with status (\d{3})/
@@ -13,13 +13,8 @@ export function parseEvent(line: string): TelemetryEvent | undefined {
     const m = /\b(401|403)\b/.test(text) && STATUS_IN_TEXT.exec(text)
     return m ? {kind: 'error', status: Number(m[1]), message: text.slice(0, 200)} : undefined
   }
-  let e: Record<string, unknown>
-  try {
-    e = JSON.parse(text) as Record<string, unknown>
-  } catch {
-    return undefined
-  }
-  if (typeof e !== 'object' || e === null) return undefined
+  const e = jsonObjectLine(text)
+  if (!e) return undefined
   switch (e.type) {
     case 'init':
       return typeof e.session_id === 'string' ? {kind: 'session', session_id: e.session_id, model: typeof e.model === 'string' ? e.model : undefined} : undefined

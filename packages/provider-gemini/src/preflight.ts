@@ -2,7 +2,7 @@ import {execFile} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {DxError, findExecutable, type PreflightCheck, type PreflightReport, type ProviderContext} from '@dx-runner/core'
+import {authCheck, findExecutable, type PreflightCheck, type PreflightReport, type ProviderContext} from '@dx-runner/core'
 import {resolveAuth} from './resolve-auth.js'
 
 /** gemini present and answering --version, a key, an endpoint. */
@@ -20,13 +20,9 @@ export async function preflight(ctx: ProviderContext): Promise<PreflightReport> 
     }).finally(() => rmSync(home, {recursive: true, force: true}))
     checks.push(version ? {name: 'gemini binary', status: 'ok', detail: `${bin} (${version})`} : {name: 'gemini binary', status: 'fail', detail: `${bin} --version failed`})
   }
-  try {
-    const auth = await resolveAuth(ctx)
-    checks.push({name: 'auth', status: 'ok', detail: `from ${auth.source}`})
-  } catch (error) {
-    checks.push({name: 'auth', status: 'fail', detail: DxError.isInstance(error) ? error.message : String(error)})
-    reason = 'provider_auth_failed'
-  }
+  const auth = await authCheck(() => resolveAuth(ctx))
+  checks.push(auth.check)
+  if (!auth.auth) reason = 'provider_auth_failed'
   checks.push({name: 'endpoint', status: 'ok', detail: ctx.env.GOOGLE_GEMINI_BASE_URL || 'Gemini API default'})
   const passed = checks.every((c) => c.status !== 'fail')
   return {provider: 'gemini', passed, checks, ...(passed || !reason ? {} : {reason_code: reason})}

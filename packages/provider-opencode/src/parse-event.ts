@@ -1,4 +1,4 @@
-import type {TelemetryEvent} from '@dx-runner/core'
+import {jsonObjectLine, type TelemetryEvent} from '@dx-runner/core'
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
 const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {})
@@ -9,13 +9,8 @@ const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v
  */
 export function parseEvent(line: string): TelemetryEvent | undefined {
   const text = line.trim()
-  if (!text.startsWith('{')) return undefined
-  let e: Record<string, unknown>
-  try {
-    e = obj(JSON.parse(text))
-  } catch {
-    return undefined
-  }
+  const e = jsonObjectLine(text)
+  if (!e) return undefined
   const part = obj(e.part)
   switch (e.type) {
     case 'step_start':

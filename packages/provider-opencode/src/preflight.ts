@@ -2,7 +2,7 @@ import {execFile} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {DxError, findExecutable, type AuthResult, type PreflightCheck, type PreflightReport, type ProviderContext} from '@dx-runner/core'
+import {authCheck, findExecutable, type PreflightCheck, type PreflightReport, type ProviderContext} from '@dx-runner/core'
 import {PROVIDER_ID} from './build-launch.js'
 import {listCliModels, listServiceModels, modelChain} from './models.js'
 import {resolveAuth} from './resolve-auth.js'
@@ -43,14 +43,10 @@ export async function preflight(ctx: ProviderContext): Promise<PreflightReport> 
       )
     }
   }
-  let auth: AuthResult | undefined
-  try {
-    auth = await resolveAuth(ctx)
-    checks.push({name: 'auth', status: 'ok', detail: `from ${auth.source}`})
-  } catch (error) {
-    checks.push({name: 'auth', status: 'fail', detail: DxError.isInstance(error) ? error.message : String(error)})
-    reason ??= 'provider_auth_failed'
-  }
+  const resolved = await authCheck(() => resolveAuth(ctx))
+  checks.push(resolved.check)
+  const auth = resolved.auth
+  if (!auth) reason ??= 'provider_auth_failed'
   if (auth) {
     const endpoint = auth.plainEnv?.OPENCODE_ZAI_BASE_URL
     const service = await listServiceModels(ctx, auth)
