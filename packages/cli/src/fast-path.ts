@@ -46,7 +46,7 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
   const {printStatus, runCheck, statusRows} = await import('./lib/run-status.js')
   const {runStart} = await import('./lib/run-start.js')
   let loaded: ReturnType<typeof loadProvidersFromHooks> | undefined
-  const providers = () => (loaded ??= loadProvidersFromHooks(cache.hooks))
+  const providers = (names?: string[]) => (loaded ??= loadProvidersFromHooks(cache.hooks, names))
   try {
     const json = values.json === true
     if (command === 'start') {

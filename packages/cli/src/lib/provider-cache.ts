@@ -9,7 +9,8 @@ import {dirname, isAbsolute, join} from 'node:path'
  */
 export interface ProviderCache {
   fingerprint: string
-  hooks: {plugin: {name: string; version: string}; module: string}[]
+  /** provider: the name the hook answered with when the cache was written, so a command can load only the providers it needs */
+  hooks: {plugin: {name: string; version: string}; module: string; provider?: string}[]
 }
 
 const xdg = (name: 'XDG_CACHE_HOME' | 'XDG_DATA_HOME', fallback: string) => {
@@ -23,13 +24,19 @@ export function providerCachePath(): string {
 
 /** Changes whenever a plugin is installed, linked or removed, or the CLI itself changes. */
 export function providerFingerprint(cliVersion: string, cliRoot: string): string {
+  // the CLI's own package.json lists the built-in plugins: a changed one (even at the same version) is a new CLI
+  let own = 'none'
+  try {
+    const st = statSync(join(cliRoot, 'package.json'))
+    own = `${st.mtimeMs}:${st.size}`
+  } catch {}
   const manifest = join(xdg('XDG_DATA_HOME', '.local/share'), 'dx-runner', 'package.json')
   let m = 'none'
   try {
     const st = statSync(manifest)
     m = `${st.mtimeMs}:${st.size}`
   } catch {}
-  return `${cliVersion}|${cliRoot}|${m}`
+  return `${cliVersion}|${cliRoot}|${own}|${m}`
 }
 
 export function readProviderCache(fingerprint: string): ProviderCache | undefined {

@@ -18,7 +18,7 @@ export async function loadProviders(config: Config): Promise<LoadedProviders> {
   const r = await runHook('dx-runner:provider', {})
   const answers: ProviderAnswer[] = r.successes.map((s) => ({plugin: {name: s.plugin.name, version: s.plugin.version}, result: s.result}))
   const registry = buildRegistry(answers)
-  if (r.failures.length === 0) rememberHooks(config)
+  if (r.failures.length === 0) rememberHooks(config, new Map(r.successes.map((s) => [s.plugin.name, (s.result as {name?: unknown} | undefined)?.name])))
   for (const f of r.failures) {
     registry.incompatible.push({plugin: {name: f.plugin.name, version: f.plugin.version}, reason: `${f.plugin.name} failed to load: ${f.error?.message ?? f.error}`})
   }
@@ -30,22 +30,24 @@ export async function loadProviders(config: Config): Promise<LoadedProviders> {
 }
 
 /** Record where every provider hook lives, for the fast path of status/check. */
-function rememberHooks(config: Config): void {
+function rememberHooks(config: Config, providerOf: Map<string, unknown>): void {
   const hooks = []
   for (const p of config.getPluginsList()) {
     const list = (p.hooks as Record<string, (string | {target: string})[]> | undefined)?.['dx-runner:provider'] ?? []
     for (const h of list) {
       const target = typeof h === 'string' ? h : h.target
-      hooks.push({plugin: {name: p.name, version: p.version}, module: join(p.root, target)})
+      const provider = providerOf.get(p.name)
+      hooks.push({plugin: {name: p.name, version: p.version}, module: join(p.root, target), ...(typeof provider === 'string' ? {provider} : {})})
     }
   }
   writeProviderCache({fingerprint: providerFingerprint(config.version, config.root), hooks})
 }
 
 /** Build the registry from remembered hook modules, without oclif. */
-export async function loadProvidersFromHooks(hooks: {plugin: {name: string; version: string}; module: string}[]): Promise<LoadedProviders> {
+export async function loadProvidersFromHooks(hooks: {plugin: {name: string; version: string}; module: string; provider?: string}[], only?: string[]): Promise<LoadedProviders> {
   const answers: ProviderAnswer[] = []
-  for (const h of hooks) {
+  // with `only`, skip the hooks known to answer for other providers (each costs an import)
+  for (const h of hooks.filter((x) => !only || x.provider === undefined || only.includes(x.provider))) {
     const mod = (await import(h.module)) as {default?: () => unknown}
     if (typeof mod.default !== 'function') throw new Error(`${h.module} has no default hook`)
     answers.push({plugin: h.plugin, result: await mod.default.call({})})

@@ -10,12 +10,15 @@ export interface StatusOptions {
 }
 
 /** The rows of `status` (shared by the oclif command and the fast path). */
-export async function statusRows(opts: StatusOptions, providers: () => Promise<LoadedProviders>, thresholds: Thresholds): Promise<StatusRow[]> {
+/** `providers(names)` may load only the named providers (the fast path does); oclif's loader ignores the hint. */
+export type ProvidersFor = (names?: string[]) => Promise<LoadedProviders>
+
+export async function statusRows(opts: StatusOptions, providers: ProvidersFor, thresholds: Thresholds): Promise<StatusRow[]> {
   if (opts.beads !== undefined) validateBeadsId(opts.beads)
   const jobs = listJobs(artifactRoot()).filter(
     (j) => (opts.beads === undefined || j.beads === opts.beads) && (opts.provider === undefined || j.provider === opts.provider),
   )
-  const views = jobs.length > 0 ? await observeAll(jobs, await providers(), thresholds) : []
+  const views = jobs.length > 0 ? await observeAll(jobs, await providers([...new Set(jobs.map((j) => j.provider))]), thresholds) : []
   return views.map(statusRow)
 }
 
@@ -26,7 +29,7 @@ export function printStatus(rows: StatusRow[], json: boolean): void {
 }
 
 /** `check`: print one job's health and return its exit code. */
-export async function runCheck(beadsRaw: string, json: boolean, providers: () => Promise<LoadedProviders>, thresholds: Thresholds): Promise<number> {
+export async function runCheck(beadsRaw: string, json: boolean, providers: ProvidersFor, thresholds: Thresholds): Promise<number> {
   const beads = validateBeadsId(beadsRaw)
   const paths = findJob(artifactRoot(), beads)
   const now = new Date()
@@ -34,7 +37,7 @@ export async function runCheck(beadsRaw: string, json: boolean, providers: () =>
   if (!paths) {
     doc = {beads, provider: '-', pid: '-', state: 'missing', reason_code: 'no_metadata', elapsed: '0s', log_bytes: 0, mutation_count: 0, retry_count: 0, outcome: '-', exit_code: '-', checked_at: now.toISOString()}
   } else {
-    const [view] = await observeAll([paths], await providers(), thresholds, {freshMutations: true})
+    const [view] = await observeAll([paths], await providers([paths.provider]), thresholds, {freshMutations: true})
     doc = checkDoc(view, now)
   }
   if (json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
