@@ -38,7 +38,8 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
   const {version} = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {version: string}
   const {providerFingerprint, readProviderCache} = await import('./lib/provider-cache.js')
   const cache = readProviderCache(providerFingerprint(version, root))
-  if (!cache) return false
+  // without the cache, status/check still answer fast when no provider is needed (no jobs, unknown id); else oclif
+  if (!cache && command === 'start') return false
 
   const core = await import('@dx-runner/core')
   const {loadProvidersFromHooks} = await import('./lib/providers.js')
@@ -46,7 +47,10 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
   const {printStatus, runCheck, statusRows} = await import('./lib/run-status.js')
   const {runStart} = await import('./lib/run-start.js')
   let loaded: ReturnType<typeof loadProvidersFromHooks> | undefined
-  const providers = (names?: string[]) => (loaded ??= loadProvidersFromHooks(cache.hooks, names))
+  const providers = (names?: string[]) => {
+    if (!cache) return Promise.reject(new Error('no provider cache: hand over to oclif'))
+    return (loaded ??= loadProvidersFromHooks(cache.hooks, names))
+  }
   try {
     const json = values.json === true
     if (command === 'start') {
