@@ -26,13 +26,14 @@ function cmdlinesWith(needle) {
 
 describe('remote dispatch over ssh (real sshd on loopback)', function () {
   this.timeout(300_000)
-  let dir, sshd, sim, sb, remoteRoot, config
+  // two hosts, two remote artifact roots (one watchdog per root: hosts sharing a root would contend for its lock)
+  let dir, sshd, sim, sb, remoteRoot, hangRoot, config
   const PROMPT_MARKER = `remote-prompt-marker-${process.pid}-5c1e`
 
   /** The supervisors the "remote" side started, from its artifact root. */
   const remoteGroups = () => {
     const out = []
-    for (const f of walk(remoteRoot)) if (f.endsWith('.monitor.pid')) out.push(Number(readFileSync(f, 'latin1').split(' ')[0]))
+    for (const f of [...walk(remoteRoot), ...walk(hangRoot)]) if (f.endsWith('.monitor.pid')) out.push(Number(readFileSync(f, 'latin1').split(' ')[0]))
     return out.filter((p) => p > 0)
   }
   const run = (args, opts = {}) => sb.run(args, {...opts, env: {DX_RUNNER_CONFIG: config, ...opts.env}})
@@ -48,6 +49,7 @@ describe('remote dispatch over ssh (real sshd on loopback)', function () {
     // the remote user's world: its own HOME, TMPDIR, config dir, a token file, an artifact root
     const remote = join(dir, 'remote')
     remoteRoot = join(remote, 'dx-home')
+    hangRoot = join(remote, 'dx-home-hang')
     for (const d of ['home', 'tmp', 'xdg']) mkdirSync(join(remote, d), {recursive: true})
     writeFileSync(join(remote, 'token'), `${TOKEN}\n`, {mode: 0o600})
 
@@ -90,9 +92,9 @@ describe('remote dispatch over ssh (real sshd on loopback)', function () {
       '  StrictHostKeyChecking yes',
     ].join('\n')
     writeFileSync(join(dir, 'ssh_config'), [hostBlock('local-ssh', 'client_key', port), hostBlock('local-ssh-hang', 'client_key_hang', port), hostBlock('refused', 'client_key', closedPort), ''].join('\n'))
-    const host = (alias) => ({ssh: alias, ssh_config: join(dir, 'ssh_config'), dx_runner: BIN, dx_runner_home: remoteRoot, connect_timeout_seconds: 5})
+    const host = (alias, home = remoteRoot) => ({ssh: alias, ssh_config: join(dir, 'ssh_config'), dx_runner: BIN, dx_runner_home: home, connect_timeout_seconds: 5})
     config = join(dir, 'config.json')
-    writeFileSync(config, JSON.stringify({hosts: {'local-ssh': host('local-ssh'), 'local-ssh-hang': host('local-ssh-hang'), refused: host('refused')}}, null, 2))
+    writeFileSync(config, JSON.stringify({hosts: {'local-ssh': host('local-ssh'), 'local-ssh-hang': host('local-ssh-hang', hangRoot), refused: host('refused')}}, null, 2))
     await waitFor(() => {
       try {
         execFileSync('ssh', ['-F', join(dir, 'ssh_config'), '-o', 'BatchMode=yes', 'local-ssh', 'true'], {stdio: 'ignore', timeout: 10_000})
@@ -116,7 +118,7 @@ describe('remote dispatch over ssh (real sshd on loopback)', function () {
     await sim?.stop()
     if (sshd?.pid) await stopGroup(sshd.pid, 'sshd')
     if (dir) {
-      for (const f of walk(remoteRoot)) expect(readFileSync(f).includes(TOKEN), `token in ${f}`).to.equal(false)
+      for (const f of [...walk(remoteRoot), ...walk(hangRoot)]) expect(readFileSync(f).includes(TOKEN), `token in ${f}`).to.equal(false)
       rmSync(dir, {recursive: true, force: true})
     }
   })
@@ -173,13 +175,13 @@ describe('remote dispatch over ssh (real sshd on loopback)', function () {
   it('stop --host ends the remote job\'s whole process group', async () => {
     const s = json(['start', '--host', 'local-ssh-hang', '--beads', 'bd-remote2', '--provider', 'cc-glm', `--prompt-file=${sb.prompt}`, '--worktree', sb.worktree, '--json'])
     expect(s.code, s.stderr).to.equal(0)
-    const monitor = Number(readFileSync(join(remoteRoot, 'cc-glm', 'bd-remote2.monitor.pid'), 'latin1').split(' ')[0])
+    const monitor = Number(readFileSync(join(hangRoot, 'cc-glm', 'bd-remote2.monitor.pid'), 'latin1').split(' ')[0])
     expect(groupAlive(monitor)).to.equal(true)
     await waitFor(() => ['healthy', 'launching', 'waiting_first_output'].includes(json(['check', '--host', 'local-ssh-hang', '--beads', 'bd-remote2', '--json']).doc.state), {what: 'bd-remote2 running'})
     const stop = run(['stop', '--host', 'local-ssh-hang', '--beads', 'bd-remote2'])
     expect(stop.code, stop.stderr).to.equal(0)
     expect(groupAlive(monitor)).to.equal(false)
-    const c = json(['check', '--host', 'local-ssh', '--beads', 'bd-remote2', '--json'])
+    const c = json(['check', '--host', 'local-ssh-hang', '--beads', 'bd-remote2', '--json'])
     expect(c.code).to.equal(3)
     expect(c.doc).to.include({state: 'exited_err', reason_code: 'stopped_by_user', outcome: 'killed'})
   })
@@ -210,7 +212,9 @@ describe('remote dispatch over ssh (real sshd on loopback)', function () {
     const r = run(['watchdog', '--all-hosts', '--once', '--json'])
     expect(r.code, r.stderr).to.equal(0)
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l))
-    expect(lines.find((l) => l.action === 'round' && l.host === 'local-ssh')).to.include({jobs: 2})
+    expect(lines.find((l) => l.action === 'round' && l.host === 'local-ssh'), r.stdout).to.include({jobs: 1})
+    expect(lines.find((l) => l.action === 'round' && l.host === 'local-ssh-hang'), r.stdout).to.include({jobs: 1})
+    expect(lines.filter((l) => l.action === 'host_failed'), r.stdout).to.deep.equal([])
     expect(lines.find((l) => l.action === 'round' && l.host === undefined)).to.be.an('object')
     expect(lines.find((l) => l.host === 'refused')).to.include({action: 'host_unreachable', reason_code: 'host_unreachable'})
   })
