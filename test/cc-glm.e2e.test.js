@@ -144,8 +144,11 @@ describe('cc-glm end to end (real claude CLI, loopback simulator)', function () 
       return c.code === 2 ? c : undefined
     }, {what: 'stalled'})
     expect(stalled.doc).to.include({state: 'stalled', reason_code: 'no_progress'})
-    const noop = checkJson(sb, 'bd-hang', ['--no-op-minutes', '0.05'])
-    expect(noop.code).to.equal(23)
+    // the agent CLI may still wake now and then (its own timers): wait for a quiet observation
+    const noop = await waitFor(() => {
+      const c = checkJson(sb, 'bd-hang', ['--no-op-minutes', '0.05'])
+      return c.code === 23 ? c : undefined
+    }, {what: 'no_op (exit 23)'})
     expect(noop.doc).to.include({state: 'no_op', reason_code: 'no_heartbeat_no_mutation'})
 
     const stop = sb.json(['stop', '--beads', 'bd-hang', '--json', '--grace', '5'])

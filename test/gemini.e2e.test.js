@@ -73,7 +73,12 @@ describe('gemini end to end (real gemini CLI, loopback simulator)', function () 
       return x.code === 2 ? x : undefined
     }, {what: 'stalled'})
     expect(stalled.doc.state).to.equal('stalled')
-    expect(checkJson(sb, 'bd-ghang', ['--no-op-minutes', '0.05']).code).to.equal(23)
+    // the agent CLI may still wake now and then (its own timers, first-run installs): wait for a quiet observation
+    const noop = await waitFor(() => {
+      const x = checkJson(sb, 'bd-ghang', ['--no-op-minutes', '0.05'])
+      return x.code === 23 ? x : undefined
+    }, {what: 'no_op (exit 23)'})
+    expect(noop.doc).to.include({state: 'no_op', reason_code: 'no_heartbeat_no_mutation'})
     expect(sb.run(['stop', '--beads', 'bd-ghang', '--grace', '3']).code).to.equal(0)
     expect(groupMembers(Number(s.doc.monitor_pid))).to.deep.equal([])
     for (const f of walk(sb.root)) expect(f).to.not.include('gemini-client-error-')
