@@ -141,7 +141,7 @@ export async function runRemoteCommand(hostName: string, argv: string[]): Promis
   const [command] = argv
   let remoteArgs = argv
   let input: Buffer | undefined
-  if (command === 'start') {
+  if (command === 'start' && !argv.includes('--help') && !argv.includes('-h')) {
     const at = argv.findIndex((a) => a === '--prompt-file' || a.startsWith('--prompt-file='))
     if (at < 0) throw new DxError('--prompt-file is required: a readable, non-empty file')
     const inline = argv[at].startsWith('--prompt-file=')
