@@ -6,6 +6,7 @@ import {expect} from 'chai'
 import {validateDocument} from '@dx-runner/core'
 import {execFileSync, spawn} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {createServer} from 'node:net'
 import {tmpdir, userInfo} from 'node:os'
 import {dirname, join} from 'node:path'
 import {BIN, freePort, groupAlive, NODE_BIN, sandbox, stopGroup, startSimulatorProcess, TOKEN, waitFor, walk} from './helpers.js'
@@ -206,6 +207,25 @@ describe('remote dispatch over ssh (real sshd on loopback)', function () {
     expect(c.stderr.trim().split('\n')).to.have.length(1)
     expect(c.stderr).to.match(/host refused unreachable: .*refused/i)
     await sb.run(['stop', '--beads', 'bd-local1'])
+  })
+
+  it('a host that accepts the connection but never speaks is host_unreachable once its connect timeout passes', async () => {
+    const sockets = []
+    const silent = createServer((sock) => sockets.push(sock))
+    await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      const cfg = join(dir, 'ssh_config')
+      writeFileSync(cfg, `${readFileSync(cfg, 'utf8')}Host silent\n  HostName 127.0.0.1\n  Port ${silent.address().port}\n  UserKnownHostsFile ${join(dir, 'known_hosts')}\n  StrictHostKeyChecking yes\n`)
+      const config2 = join(dir, 'config-silent.json')
+      writeFileSync(config2, JSON.stringify({hosts: {silent: {ssh: 'silent', ssh_config: cfg, connect_timeout_seconds: 2}}}))
+      const all = json(['status', '--all-hosts', '--json'], {env: {DX_RUNNER_CONFIG: config2}})
+      expect(all.code).to.equal(0)
+      expect(all.doc.jobs.find((j) => j.host === 'silent')).to.include({state: 'missing', reason_code: 'host_unreachable'})
+      expect(all.stderr).to.match(/host silent unreachable: .*time/i)
+    } finally {
+      for (const sock of sockets) sock.destroy()
+      silent.close()
+    }
   })
 
   it('watchdog --all-hosts --once governs the remote hosts too, one line each, unreachable ones said', () => {
