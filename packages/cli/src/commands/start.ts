@@ -15,7 +15,7 @@ export default class Start extends DxCommand {
     ...hostFlag,
     beads: Flags.string({description: 'job id: 1-64 of [A-Za-z0-9._-], not starting with . or -', required: true}),
     provider: Flags.string({description: 'provider name (see `dx-runner providers`); default: default_provider from the config file'}),
-    'prompt-file': Flags.string({description: 'readable, non-empty file with the task', required: true}),
+    'prompt-file': Flags.string({description: 'readable, non-empty file with the task; - reads it from stdin (kept under <root>/.prompts for restart)', required: true}),
     worktree: Flags.string({description: 'directory the agent works in (default: current directory); must be under an allowed prefix'}),
     repo: Flags.string({description: 'repository name, for reports'}),
     model: Flags.string({description: 'model id (default: the provider\'s)'}),
