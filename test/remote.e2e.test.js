@@ -239,6 +239,19 @@ describe('remote dispatch over ssh (real sshd on loopback)', function () {
     expect(lines.find((l) => l.host === 'refused')).to.include({action: 'host_unreachable', reason_code: 'host_unreachable'})
   })
 
+  it('watchdog --all-hosts restarts a stalled remote job on its host, with the policy given here', async () => {
+    const s = json(['start', '--host', 'local-ssh-hang', '--beads', 'bd-remote3', '--provider', 'cc-glm', '--prompt-file', sb.prompt, '--worktree', sb.worktree, '--json'])
+    expect(s.code, s.stderr).to.equal(0)
+    const restarted = await waitFor(() => {
+      const r = run(['watchdog', '--all-hosts', '--once', '--json', '--stall-minutes', '0.05', '--backoff-seconds', '0', '--max-retries', '1'])
+      return r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.action === 'restarted' && l.beads === 'bd-remote3')
+    }, {what: 'the watchdog to restart bd-remote3 on its host', timeoutMs: 90_000, intervalMs: 500})
+    expect(restarted).to.include({host: 'local-ssh-hang', retry_count: 1})
+    const meta = JSON.parse(readFileSync(join(hangRoot, 'cc-glm', 'bd-remote3.meta'), 'utf8'))
+    expect(meta.retries).to.equal(1)
+    expect(run(['stop', '--host', 'local-ssh-hang', '--beads', 'bd-remote3']).code).to.equal(0)
+  })
+
   it('logs, preflight, restart and prune through the host; prune also removes the prompt that came over stdin', async () => {
     const logs = run(['logs', '--host', 'local-ssh', '--beads', 'bd-remote1', '--lines', '5'])
     expect(logs.code, logs.stderr).to.equal(0)
