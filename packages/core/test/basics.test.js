@@ -1,5 +1,6 @@
 import {expect} from 'chai'
-import {mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, statSync, readdirSync} from 'node:fs'
+import {spawn} from 'node:child_process'
+import {mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync, statSync, readdirSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {inspect} from 'node:util'
@@ -130,6 +131,52 @@ describe('artifact store', () => {
     expect(() => acquireJobLock(lockPath, 100)).to.throw(/holds the lock/)
     l.release()
     acquireJobLock(lockPath, 100).release()
+  })
+  it('an anonymous (empty) lock file is respected while fresh and broken once old; the lock dir keeps no temp files', () => {
+    mkdirSync(join(dir, 'anon'))
+    const lockPath = join(dir, 'anon', 'x.lock')
+    writeFileSync(lockPath, '')
+    // a waiter that has waited a while must still not take a fresh anonymous lock for stale
+    expect(() => acquireJobLock(lockPath, 600)).to.throw(/holds the lock/)
+    const old = new Date(Date.now() - 10_000)
+    utimesSync(lockPath, old, old)
+    const l = acquireJobLock(lockPath, 100)
+    expect(readdirSync(join(dir, 'anon'))).to.deep.equal(['x.lock'])
+    l.release()
+    expect(readdirSync(join(dir, 'anon'))).to.deep.equal([])
+  })
+  it('release does not remove a lock another process took after breaking ours', () => {
+    mkdirSync(join(dir, 'steal'))
+    const lockPath = join(dir, 'steal', 'x.lock')
+    const l = acquireJobLock(lockPath, 100)
+    const other = '1 1 00000000-0000-0000-0000-000000000001\n'
+    writeFileSync(lockPath, other)
+    l.release()
+    expect(readFileSync(lockPath, 'latin1')).to.equal(other)
+  })
+  it('mutual exclusion across processes: 8 processes × 25 locked increments lose none', async () => {
+    mkdirSync(join(dir, 'race'))
+    const counter = join(dir, 'race', 'n')
+    writeFileSync(counter, '0')
+    const script = `
+      import {readFileSync, writeFileSync} from 'node:fs'
+      import {acquireJobLock} from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)}
+      for (let i = 0; i < 25; i++) {
+        const l = acquireJobLock(process.argv[1], 30000)
+        const n = Number(readFileSync(process.argv[2], 'utf8'))
+        writeFileSync(process.argv[2], String(n + 1))
+        l.release()
+      }`
+    const runs = Array.from({length: 8}, () => new Promise((resolve, reject) => {
+      const c = spawn(process.execPath, ['--input-type=module', '-e', script, join(dir, 'race', 'x.lock'), counter], {stdio: ['ignore', 'ignore', 'pipe']})
+      let err = ''
+      c.stderr.on('data', (d) => (err += d))
+      c.on('error', reject)
+      c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`child exit ${code}: ${err}`))))
+    }))
+    await Promise.all(runs)
+    expect(Number(readFileSync(counter, 'utf8'))).to.equal(200)
+    expect(readdirSync(join(dir, 'race'))).to.deep.equal(['n'])
   })
 })
 
