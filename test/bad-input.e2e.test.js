@@ -69,6 +69,28 @@ describe('bad input: documented exit code, one clear line, nothing written', fun
     expectNothingWritten()
   })
 
+  it('--prompt-file - with nothing on stdin → exit 1', () => {
+    const r = sb.run(['start', '--beads', 'bd-1', '--provider', 'cc-glm', '--prompt-file', '-', '--worktree', sb.worktree], {input: ' \n'})
+    expect(r.code).to.equal(1)
+    expect(oneClearLine(r)).to.match(/stdin is empty/)
+    expectNothingWritten()
+  })
+
+  it('--prompt-file - larger than 4 MiB → exit 1', () => {
+    const r = sb.run(['start', '--beads', 'bd-1', '--provider', 'cc-glm', '--prompt-file', '-', '--worktree', sb.worktree], {input: 'x'.repeat(5 * 1024 * 1024)})
+    expect(r.code).to.equal(1)
+    expect(oneClearLine(r)).to.match(/larger than/)
+    expectNothingWritten()
+  })
+
+  it('--prompt-file - refused by a later check (worktree outside the prefixes) → exit 22, the prompt not kept', () => {
+    const r = sb.run(['start', '--beads', 'bd-1', '--provider', 'cc-glm', '--prompt-file', '-', '--worktree', sb.base], {input: 'do things\n'})
+    expect(r.code).to.equal(22)
+    oneClearLine(r)
+    expectNothingWritten()
+    expect(existsSync(join(sb.root, '.prompts'))).to.equal(false)
+  })
+
   it('unknown provider → exit 20', () => {
     const r = start({provider: 'nope'})
     expect(r.code).to.equal(20)

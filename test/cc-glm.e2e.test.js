@@ -1,6 +1,6 @@
 import {expect} from 'chai'
-import {existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync, symlinkSync, rmSync} from 'node:fs'
-import {join} from 'node:path'
+import {existsSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync, mkdirSync, symlinkSync, rmSync} from 'node:fs'
+import {dirname, join} from 'node:path'
 import {startSimulator} from '@dx-runner/provider-testkit/simulator'
 import {validateDocument} from '@dx-runner/core'
 import {groupMembers, jobFile, providerJobs, sandbox, TOKEN, waitFor, walk} from './helpers.js'
@@ -179,6 +179,35 @@ describe('cc-glm end to end (real claude CLI, loopback simulator)', function () 
     expect(status.doc.jobs[0].retry_count).to.equal(1)
     expect(['launching', 'healthy', 'waiting_first_output']).to.include(status.doc.jobs[0].state)
     expect(sb.run(['stop', '--beads', 'bd-rs']).code).to.equal(0)
+  })
+
+  it('start --prompt-file - takes the prompt on stdin, keeps it 0600 under the root, and a new start or prune removes it', async () => {
+    const sb = make('stdin', 'write-file')
+    const text = readFileSync(sb.prompt, 'utf8')
+    const start = sb.json(['start', '--beads', 'bd-in', '--provider', 'cc-glm', '--prompt-file', '-', '--json'], {input: text})
+    expect(start.code, start.stderr).to.equal(0)
+    const meta = JSON.parse(readFileSync(jobFile(sb, 'cc-glm', 'bd-in', 'meta'), 'utf8'))
+    const prompts = join(realpathSync(sb.root), '.prompts')
+    expect(dirname(meta.prompt_file)).to.equal(prompts)
+    expect(readFileSync(meta.prompt_file, 'utf8')).to.equal(text)
+    expect(statSync(meta.prompt_file).mode & 0o777).to.equal(0o600)
+    const first = await waitFor(() => {
+      const c = checkJson(sb, 'bd-in')
+      return c.doc.state.startsWith('exited') ? c : undefined
+    }, {what: 'bd-in to finish'})
+    expect(first.doc.state).to.equal('exited_ok')
+    expect(existsSync(join(sb.worktree, 'sim-output.txt'))).to.equal(true)
+
+    // a new start of the finished id replaces the job, and the prompt the old one took goes with it
+    const again = sb.run(['start', '--beads', 'bd-in', '--provider', 'cc-glm', '--prompt-file', '-'], {input: 'Say hello.\n', env: {CC_GLM_BASE_URL: `${sim.url}/s/answer`}})
+    expect(again.code, again.stderr).to.equal(0)
+    const meta2 = JSON.parse(readFileSync(jobFile(sb, 'cc-glm', 'bd-in', 'meta'), 'utf8'))
+    expect(meta2.prompt_file).to.not.equal(meta.prompt_file)
+    expect(existsSync(meta.prompt_file)).to.equal(false)
+    await waitFor(() => checkJson(sb, 'bd-in').doc.state.startsWith('exited'), {what: 'the second bd-in to finish'})
+    const pruned = sb.json(['prune', '--beads', 'bd-in', '--json'])
+    expect(pruned.code, pruned.stderr).to.equal(0)
+    expect(readdirSync(prompts)).to.deep.equal([])
   })
 
   it('status lists good jobs around a corrupt .meta and exits 0', async () => {

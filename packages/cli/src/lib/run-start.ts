@@ -1,8 +1,8 @@
 import {randomBytes} from 'node:crypto'
-import {rmSync} from 'node:fs'
+import {rmdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {
-  artifactRoot, baselineGate, DxError, ensureDir, ExitCode, parseDuration, startJob, validateBeadsId, writeFileAtomic,
+  artifactRoot, baselineGate, DxError, ensureDir, ExitCode, parseDuration, startJob, stdinPromptDir, validateBeadsId, writeFileAtomic,
   type GateResult, type ProviderV1, type StartResult,
 } from '@dx-runner/core'
 import {getConfig} from './config.js'
@@ -42,14 +42,18 @@ export async function runStart(flags: StartFlags, providers: () => Promise<Loade
   // It is kept under <root>/.prompts so `restart` can re-send it; prune removes it with the job.
   validateBeadsId(flags.beads)
   const text = await readStdinPrompt()
-  const dir = join(artifactRoot(), '.prompts')
+  const dir = stdinPromptDir(artifactRoot())
   ensureDir(dir)
   const file = join(dir, `${flags.beads}-${randomBytes(6).toString('hex')}.prompt`)
   writeFileAtomic(file, text)
   try {
     return await runStartWith({...flags, 'prompt-file': file}, providers)
   } catch (error) {
+    // a refused start leaves nothing behind: not the prompt, not an empty .prompts directory
     rmSync(file, {force: true})
+    try {
+      rmdirSync(dir)
+    } catch {}
     throw error
   }
 }

@@ -1,5 +1,5 @@
 import {accessSync, constants, realpathSync, statSync} from 'node:fs'
-import {resolve} from 'node:path'
+import {dirname, join, resolve} from 'node:path'
 import {DxError} from '../errors.js'
 
 /** --prompt-file must be a readable, non-empty regular file (a FIFO would block the agent forever). */
@@ -25,4 +25,19 @@ export function validatePromptFile(path: string | undefined, cwd: string): strin
     throw new DxError(`prompt file ${JSON.stringify(path)} is not readable`)
   }
   return realpathSync(abs)
+}
+
+/** Where prompts that came over stdin (`start --prompt-file -`) are kept, so `restart` can re-send them. */
+export const stdinPromptDir = (root: string): string => join(root, '.prompts')
+
+/** The prompt file a job's meta names when it is one of ours under `<root>/.prompts`, else undefined. */
+export function ownedPromptFile(root: string, promptFile: unknown): string | undefined {
+  if (typeof promptFile !== 'string' || !promptFile.endsWith('.prompt')) return undefined
+  let dir: string
+  try {
+    dir = realpathSync(stdinPromptDir(root))
+  } catch {
+    return undefined
+  }
+  return dirname(promptFile) === dir ? promptFile : undefined
 }

@@ -1,8 +1,8 @@
 import {readdirSync, rmSync} from 'node:fs'
-import {dirname, join} from 'node:path'
 import {acquireJobLock} from './job-lock.js'
 import type {JobPaths} from './job-paths.js'
 import {listJobs} from './list-jobs.js'
+import {ownedPromptFile} from './prompt-file.js'
 import {isJobActive} from './start-job.js'
 import {readJsonFile} from './store.js'
 
@@ -33,7 +33,7 @@ export function pruneJobs(root: string, beads?: string): PruneEntry[] {
       const removed: string[] = []
       // a prompt that came over stdin (start --prompt-file -) lives under <root>/.prompts and goes with its job
       const meta = readJsonFile<{prompt_file?: unknown}>(paths.meta)
-      const stdinPrompt = meta.kind === 'ok' && typeof meta.value.prompt_file === 'string' && dirname(meta.value.prompt_file) === join(root, '.prompts') ? meta.value.prompt_file : undefined
+      const stdinPrompt = meta.kind === 'ok' ? ownedPromptFile(root, meta.value.prompt_file) : undefined
       if (stdinPrompt) rmSync(stdinPrompt, {force: true})
       const prefix = `${paths.beads}.`
       for (const name of readdirSync(paths.dir)) {
