@@ -15,6 +15,11 @@ const r = spawnSync(process.execPath, [join(repo, 'node_modules/mocha/bin/mocha.
 const report = JSON.parse(readFileSync(raw, 'utf8'))
 const rows = [...report.passes.map((t) => ({t, ok: true})), ...report.failures.map((t) => ({t, ok: false}))]
   .sort((a, b) => a.t.fullTitle.localeCompare(b.t.fullTitle))
+/** "group — test", without the top-level "reliability" suite name. */
+function label(t) {
+  const parent = t.fullTitle.slice(0, t.fullTitle.length - t.title.length).trim().replace(/^reliability\b\s*/, '')
+  return parent === '' ? t.title : `${parent} — ${t.title}`
+}
 const summary = {generated_at: new Date().toISOString(), passed: report.stats.passes, failed: report.stats.failures, tests: rows.map(({t, ok}) => ({title: t.fullTitle, ok}))}
 writeFileSync(join(out, 'reliability.json'), `${JSON.stringify(summary, null, 2)}\n`)
 const md = [
@@ -23,7 +28,7 @@ const md = [
   '',
   '| check | result |',
   '| --- | --- |',
-  ...rows.map(({t, ok}) => `| ${t.fullTitle.replace(/^reliability /, '').replaceAll('|', '\\|')} | ${ok ? 'pass' : '**FAIL**'} |`),
+  ...rows.map(({t, ok}) => `| ${label(t).replaceAll('|', '\\|')} | ${ok ? 'pass' : '**FAIL**'} |`),
   '',
 ].join('\n')
 writeFileSync(join(out, 'reliability.md'), md)
