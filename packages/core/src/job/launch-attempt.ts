@@ -1,5 +1,5 @@
 import {DxError, ExitCode} from '../errors.js'
-import type {AuthResult, ProviderContext, ProviderV1} from '../provider/provider-v1.js'
+import type {AuthResult, LaunchSpec, ProviderContext, ProviderV1} from '../provider/provider-v1.js'
 import type {Heartbeat} from '../health/heartbeat.js'
 import type {JobPaths} from './job-paths.js'
 import type {JobMeta} from './job-meta.js'
@@ -32,6 +32,18 @@ export async function resolveJobAuth(provider: ProviderV1, ctx: ProviderContext)
   }
 }
 
+/** Write a launch spec's files into `dir` (0600); a path that would leave `dir` is refused. */
+export function writeLaunchFiles(dir: string, spec: Pick<LaunchSpec, 'files'>, providerName: string): void {
+  for (const f of spec.files ?? []) {
+    const target = resolve(dir, f.path)
+    if (isAbsolute(f.path) || !target.startsWith(`${dir}/`)) {
+      throw new DxError(`${providerName}: launch file ${JSON.stringify(f.path)} would leave the job directory`)
+    }
+    ensureDir(dirname(target))
+    writeFileAtomic(target, f.content)
+  }
+}
+
 /** One attempt of a job: baseline snapshot, first heartbeat, then the detached supervisor. */
 export async function launchAttempt(o: AttemptOptions): Promise<Launched> {
   const {paths, meta} = o
@@ -57,15 +69,7 @@ export async function launchAttempt(o: AttemptOptions): Promise<Launched> {
     o.auth,
     meta.selected_model,
   )
-  for (const f of spec.files ?? []) {
-    // a provider's files stay inside the job's own directory
-    const target = resolve(paths.tmpDir, f.path)
-    if (isAbsolute(f.path) || !target.startsWith(`${paths.tmpDir}/`)) {
-      throw new DxError(`${o.provider.name}: launch file ${JSON.stringify(f.path)} would leave the job directory`)
-    }
-    ensureDir(dirname(target))
-    writeFileAtomic(target, f.content)
-  }
+  writeLaunchFiles(paths.tmpDir, spec, o.provider.name)
   const env = {...o.env, TMPDIR: paths.tmpDir}
   return launchSupervisor({
     paths,

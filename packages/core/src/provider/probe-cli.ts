@@ -1,9 +1,10 @@
-import {spawn} from 'node:child_process'
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {dirname, join} from 'node:path'
+import {join} from 'node:path'
 import {DxError} from '../errors.js'
+import {writeLaunchFiles} from '../job/launch-attempt.js'
 import {findExecutable} from '../job/launch-supervisor.js'
+import {runBounded} from '../job/run-bounded.js'
 import {telemetryFromLines} from '../telemetry/fold-telemetry.js'
 import type {ProbeResult, ProviderContext, ProviderV1, Telemetry} from './provider-v1.js'
 
@@ -35,40 +36,19 @@ export async function probeThroughCli(provider: ProviderV1, ctx: ProviderContext
     const spec = provider.buildLaunch({beads: 'probe', worktree: tmp, promptFile: '', model, tmpDir: tmp}, auth, model)
     const bin = findExecutable(spec.command, ctx.env.PATH)
     if (!bin) return {...base, answered: false, latency_ms: 0, reason_code: 'process_exit_with_rc', detail: `${spec.command} not found on PATH`}
-    for (const f of spec.files ?? []) {
-      mkdirSync(dirname(join(tmp, f.path)), {recursive: true})
-      writeFileSync(join(tmp, f.path), f.content, {mode: 0o600})
-    }
+    writeLaunchFiles(tmp, spec, provider.name)
     const env: NodeJS.ProcessEnv = {...ctx.env, ...spec.env, ...options.env}
     for (const k of spec.unsetEnv ?? []) delete env[k]
     for (const [k, v] of Object.entries(spec.secretEnv)) env[k] = v.reveal()
-    const r = await new Promise<{code: number | null; out: string; timedOut: boolean}>((resolve) => {
-      const child = spawn(bin, spec.args, {cwd: tmp, env, detached: true, stdio: ['pipe', 'pipe', 'pipe']})
-      let out = ''
-      let timedOut = false
-      child.stdout.on('data', (d) => (out += d))
-      child.stderr.on('data', (d) => (out += d))
-      const timer = setTimeout(() => {
-        timedOut = true
-        try {
-          process.kill(-child.pid!, 'SIGKILL')
-        } catch {}
-      }, ctx.timeoutMs)
-      child.on('close', (code) => {
-        clearTimeout(timer)
-        resolve({code, out, timedOut})
-      })
-      child.on('error', () => resolve({code: 127, out, timedOut}))
-      child.stdin.on('error', () => {})
-      if (spec.stdin === 'prompt') child.stdin.end(options.input ?? 'Reply with the single word OK.\n')
-      else child.stdin.end()
-    })
+    const input = spec.stdin === 'prompt' ? (options.input ?? 'Reply with the single word OK.\n') : ''
+    const r = await runBounded(bin, spec.args, {cwd: tmp, env, input, timeoutMs: ctx.timeoutMs})
+    const code = r.spawnError ? 127 : r.code
     const latency = Date.now() - started
     if (r.timedOut) return {...base, answered: false, latency_ms: latency, reason_code: 'timeout', detail: `no answer within ${ctx.timeoutMs} ms`}
-    const telemetry = telemetryFromLines(r.out.split('\n'), provider.parseEvent)
-    const cls = provider.classifyExit({exit_code: r.code ?? -1, telemetry})
+    const telemetry = telemetryFromLines(r.output.split('\n'), provider.parseEvent)
+    const cls = provider.classifyExit({exit_code: code ?? -1, telemetry})
     const answered = cls.state === 'success'
-    const detail = answered ? (options.describe?.(telemetry) ?? 'answered') : (telemetry.result?.text ?? telemetry.error_message ?? `${spec.command} exited ${r.code}`).slice(0, 200)
+    const detail = answered ? (options.describe?.(telemetry) ?? 'answered') : (telemetry.result?.text ?? telemetry.error_message ?? `${spec.command} exited ${code}`).slice(0, 200)
     return {...base, answered, latency_ms: latency, reason_code: cls.reason_code, detail}
   } finally {
     rmSync(tmp, {recursive: true, force: true})
