@@ -8,20 +8,15 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   process.stdout.write(`dx-runner/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
   // --config <file> is global: it becomes DX_RUNNER_CONFIG before anything reads the config
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--') break
-    const m = /^--config(?:=(.*))?$/.exec(argv[i])
-    if (!m) continue
-    const value = m[1] ?? argv[i + 1]
-    if (value === undefined || value === '') {
+  const {takeOption} = await import('../dist/lib/argv.js')
+  for (let t; (t = takeOption(argv, 'config')); ) {
+    if (!t.value) {
       process.stderr.write('dx-runner: --config needs a file path\n')
       process.exit(1)
     }
-    process.env.DX_RUNNER_CONFIG = value
-    const n = m[1] === undefined ? 2 : 1
-    argv.splice(i, n)
-    process.argv.splice(i + 2, n)
-    i--
+    process.env.DX_RUNNER_CONFIG = t.value
+    argv.splice(0, argv.length, ...t.rest)
+    process.argv.splice(2, Infinity, ...t.rest)
   }
   try {
     const {applyConfig} = await import('../dist/lib/config.js')
@@ -31,9 +26,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
     process.exit(error.exitCode ?? 1)
   }
   // --host <name>: the same command on another machine, over ssh (dist/lib/remote.js)
-  const dashdash = argv.indexOf('--')
-  const hostAt = argv.findIndex((a, i) => (dashdash < 0 || i < dashdash) && (a === '--host' || a.startsWith('--host=')))
-  if (hostAt > 0) {
+  if ((takeOption(argv, 'host')?.at ?? 0) > 0) {
     const remote = await import('../dist/lib/remote.js')
     if (remote.REMOTE_COMMANDS.has(argv[0])) {
       try {

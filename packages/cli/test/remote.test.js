@@ -1,5 +1,6 @@
 import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
+import {takeOption} from '../dist/lib/argv.js'
 import {extractHost, forwardFlags, shellQuote, sshArgv} from '../dist/lib/remote.js'
 
 describe('remote: ssh argv and quoting', () => {
@@ -14,6 +15,14 @@ describe('remote: ssh argv and quoting', () => {
     const argv = sshArgv({name: 'h', ssh: 'dev1', dx_runner: '/opt/dx runner', dx_runner_home: '/srv/dx', ssh_config: '/etc/cfg', connect_timeout_seconds: 3}, ['status', '--json'])
     expect(argv).to.deep.equal(['-F', '/etc/cfg', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=3', '-o', 'ServerAliveInterval=15', '-T', '--', 'dev1', "env DX_RUNNER_HOME=/srv/dx '/opt/dx runner' status --json"])
     expect(sshArgv({name: 'h', ssh: 'u@h'}, ['check']).slice(-2)).to.deep.equal(['u@h', 'dx-runner check'])
+  })
+
+  it('takeOption: separate or inline value, its place, nothing after --, a missing value left to the caller', () => {
+    expect(takeOption(['start', '--prompt-file', 'p.md', '--json'], 'prompt-file')).to.deep.equal({value: 'p.md', inline: false, at: 1, rest: ['start', '--json']})
+    expect(takeOption(['start', '--json', '--prompt-file=p.md'], 'prompt-file')).to.deep.equal({value: 'p.md', inline: true, at: 2, rest: ['start', '--json']})
+    expect(takeOption(['start', '--', '--config', 'c'], 'config')).to.equal(undefined)
+    expect(takeOption(['start', '--configx', 'c'], 'config')).to.equal(undefined)
+    expect(takeOption(['status', '--config'], 'config')).to.deep.equal({value: undefined, inline: false, at: 1, rest: ['status']})
   })
 
   it('extractHost takes --host <name> and --host=<name>, not after --, and refuses a missing name', () => {

@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
-import {DxError, ExitCode, validatePromptFile} from '@dx-runner/core'
+import {DxError, ExitCode, runBounded, validatePromptFile} from '@dx-runner/core'
+import {takeOption} from './argv.js'
 import {getConfig} from './config.js'
 
 /**
@@ -85,50 +86,28 @@ function unreachableWhy(host: Host, code: number | null, stderr: string): string
   return undefined
 }
 
+/** The ssh client: DX_RUNNER_SSH, else `ssh` on PATH. */
+const sshCommand = (): string => process.env.DX_RUNNER_SSH ?? 'ssh'
+
 /**
  * Run dx-runner on a host and collect its output, bounded by `timeoutMs` (the ssh process group
  * is ended when it runs out). Used where several hosts are asked at once.
  */
-export function runRemoteCaptured(host: Host, remoteArgs: string[], timeoutMs: number): Promise<RemoteResult> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(process.env.DX_RUNNER_SSH ?? 'ssh', sshArgv(host, remoteArgs), {stdio: ['ignore', 'pipe', 'pipe'], detached: true})
-    let stdout = ''
-    let stderr = ''
-    let timedOut = false
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    const timer = setTimeout(() => {
-      timedOut = true
-      try {
-        process.kill(-child.pid!, 'SIGKILL')
-      } catch {}
-    }, timeoutMs)
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      resolvePromise({code: null, stdout, stderr, unreachable: `cannot run ssh: ${error.message}`})
-    })
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      if (timedOut) return resolvePromise({code: null, stdout, stderr, unreachable: `no answer within ${Math.round(timeoutMs / 1000)}s`})
-      const why = unreachableWhy(host, code, stderr)
-      resolvePromise(why ? {code: null, stdout, stderr, unreachable: why} : {code, stdout, stderr})
-    })
-  })
+export async function runRemoteCaptured(host: Host, remoteArgs: string[], timeoutMs: number): Promise<RemoteResult> {
+  const r = await runBounded(sshCommand(), sshArgv(host, remoteArgs), {timeoutMs})
+  const {stdout, stderr} = r
+  if (r.spawnError) return {code: null, stdout, stderr, unreachable: `cannot run ssh: ${r.spawnError.message}`}
+  if (r.timedOut) return {code: null, stdout, stderr, unreachable: `no answer within ${Math.round(timeoutMs / 1000)}s`}
+  const why = unreachableWhy(host, r.code, stderr)
+  return why ? {code: null, stdout, stderr, unreachable: why} : {code: r.code, stdout, stderr}
 }
 
 /** Find `--host <name>` / `--host=<name>` before `--`; returns the name and argv without it. */
 export function extractHost(argv: string[]): {host?: string; rest: string[]} {
-  const rest = [...argv]
-  for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === '--') break
-    const m = /^--host(?:=(.*))?$/.exec(rest[i])
-    if (!m) continue
-    const value = m[1] ?? rest[i + 1]
-    if (value === undefined || value === '' || (m[1] === undefined && value.startsWith('-'))) throw new DxError('--host needs a host name (see `dx-runner hosts`)')
-    rest.splice(i, m[1] === undefined ? 2 : 1)
-    return {host: value, rest}
-  }
-  return {rest}
+  const t = takeOption(argv, 'host')
+  if (!t) return {rest: [...argv]}
+  if (!t.value || (!t.inline && t.value.startsWith('-'))) throw new DxError('--host needs a host name (see `dx-runner hosts`)')
+  return {host: t.value, rest: t.rest}
 }
 
 /**
@@ -142,16 +121,14 @@ export async function runRemoteCommand(hostName: string, argv: string[]): Promis
   let remoteArgs = argv
   let input: Buffer | undefined
   if (command === 'start' && !argv.includes('--help') && !argv.includes('-h')) {
-    const at = argv.findIndex((a) => a === '--prompt-file' || a.startsWith('--prompt-file='))
-    if (at < 0) throw new DxError('--prompt-file is required: a readable, non-empty file')
-    const inline = argv[at].startsWith('--prompt-file=')
-    const path = inline ? argv[at].slice('--prompt-file='.length) : argv[at + 1]
-    if (path === undefined || path === '') throw new DxError('--prompt-file is required: a readable, non-empty file')
-    input = readLocalPrompt(path)
-    remoteArgs = [...argv.slice(0, at), '--prompt-file', '-', ...argv.slice(at + (inline ? 1 : 2))]
+    const t = takeOption(argv, 'prompt-file')
+    if (!t?.value) throw new DxError('--prompt-file is required: a readable, non-empty file')
+    input = readFileSync(validatePromptFile(t.value, process.cwd()))
+    remoteArgs = t.rest
+    remoteArgs.splice(t.at, 0, '--prompt-file', '-')
   }
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.env.DX_RUNNER_SSH ?? 'ssh', sshArgv(host, remoteArgs), {stdio: [input ? 'pipe' : 'ignore', 'inherit', 'pipe']})
+    const child = spawn(sshCommand(), sshArgv(host, remoteArgs), {stdio: [input ? 'pipe' : 'ignore', 'inherit', 'pipe']})
     let stderr = ''
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d))
     if (input) {
@@ -169,10 +146,6 @@ export async function runRemoteCommand(hostName: string, argv: string[]): Promis
       resolvePromise(code ?? (signal ? 1 : 0))
     })
   })
-}
-
-function readLocalPrompt(path: string): Buffer {
-  return readFileSync(validatePromptFile(path, process.cwd()))
 }
 
 /** How long one host may take to answer a status or watchdog round: its connect timeout plus the command. */
