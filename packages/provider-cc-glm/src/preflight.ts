@@ -1,5 +1,4 @@
-import {execFile} from 'node:child_process'
-import {authCheck, findExecutable, type PreflightCheck, type PreflightReport, type ProviderContext} from '@dx-runner/core'
+import {authCheck, binaryCheck, findExecutable, type PreflightCheck, type PreflightReport, type ProviderContext} from '@dx-runner/core'
 import {baseUrlFrom, isHttpUrl} from './base-url.js'
 import {resolveAuth} from './resolve-auth.js'
 
@@ -7,25 +6,11 @@ export function findClaude(path: string | undefined): string | undefined {
   return findExecutable('claude', path)
 }
 
-function version(bin: string, ctx: ProviderContext): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile(bin, ['--version'], {env: ctx.env, timeout: ctx.timeoutMs, encoding: 'utf8'}, (error, stdout) => {
-      resolve(error ? undefined : stdout.trim().split('\n')[0])
-    })
-  })
-}
-
 /** claude present and answering --version, a resolvable credential, a usable endpoint, the model policy. */
 export async function preflight(ctx: ProviderContext): Promise<PreflightReport> {
   const checks: PreflightCheck[] = []
   let reason: string | undefined
-  const bin = findClaude(ctx.env.PATH)
-  if (!bin) {
-    checks.push({name: 'claude binary', status: 'fail', detail: 'claude not found on PATH; npm i -g @anthropic-ai/claude-code'})
-  } else {
-    const v = await version(bin, ctx)
-    checks.push(v ? {name: 'claude binary', status: 'ok', detail: `${bin} (${v})`} : {name: 'claude binary', status: 'fail', detail: `${bin} --version failed`})
-  }
+  checks.push(await binaryCheck('claude', findClaude(ctx.env.PATH), ctx, {install: 'npm i -g @anthropic-ai/claude-code'}))
   const auth = await authCheck(() => resolveAuth(ctx))
   checks.push(auth.check)
   if (!auth.auth) reason = 'provider_auth_failed'

@@ -26,24 +26,32 @@ export function opencodeConfig(baseURL: string, models: string | readonly string
   return `${JSON.stringify(config, null, 2)}\n`
 }
 
+/**
+ * Where opencode keeps its state (HOME and every XDG directory under `home`), its temp files and
+ * its config, with no update checks and no model list fetches: a job's, or a preflight's throwaway one.
+ */
+export function opencodeEnv(home: string, tmp: string, configFile: string): Record<string, string> {
+  return {
+    HOME: home,
+    TMPDIR: tmp,
+    XDG_CONFIG_HOME: `${home}/.config`,
+    XDG_DATA_HOME: `${home}/.local/share`,
+    XDG_CACHE_HOME: `${home}/.cache`,
+    XDG_STATE_HOME: `${home}/.local/state`,
+    OPENCODE_CONFIG: configFile,
+    OPENCODE_DISABLE_MODELS_FETCH: '1',
+    OPENCODE_DISABLE_AUTOUPDATE: '1',
+    NO_COLOR: '1',
+  }
+}
+
 /** `opencode run` headless: prompt on stdin (off argv), JSON events, a HOME and config of the job's own. Pure. */
 export function buildLaunch(job: JobSpec, auth: AuthResult, model: string): LaunchSpec {
   const baseURL = auth.plainEnv?.OPENCODE_ZAI_BASE_URL ?? DEFAULT_BASE_URL
   return {
     command: 'opencode',
     args: ['run', '--pure', '--model', `${PROVIDER_ID}/${model}`, '--format', 'json'],
-    env: {
-      HOME: `${job.tmpDir}/home`,
-      TMPDIR: job.tmpDir,
-      XDG_CONFIG_HOME: `${job.tmpDir}/home/.config`,
-      XDG_DATA_HOME: `${job.tmpDir}/home/.local/share`,
-      XDG_CACHE_HOME: `${job.tmpDir}/home/.cache`,
-      XDG_STATE_HOME: `${job.tmpDir}/home/.local/state`,
-      OPENCODE_CONFIG: `${job.tmpDir}/opencode.json`,
-      OPENCODE_DISABLE_MODELS_FETCH: '1',
-      OPENCODE_DISABLE_AUTOUPDATE: '1',
-      NO_COLOR: '1',
-    },
+    env: opencodeEnv(`${job.tmpDir}/home`, job.tmpDir, `${job.tmpDir}/opencode.json`),
     secretEnv: {...auth.env},
     unsetEnv: ['OPENCODE_CONFIG_CONTENT', 'OPENCODE_CONFIG_DIR', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY'],
     files: [{path: 'opencode.json', content: opencodeConfig(baseURL, model)}],

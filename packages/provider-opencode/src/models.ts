@@ -3,7 +3,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {DxError, ExitCode, findExecutable, type AuthResult, type ModelSelection, type ProviderContext} from '@dx-runner/core'
-import {opencodeConfig, PROVIDER_ID} from './build-launch.js'
+import {opencodeConfig, opencodeEnv, PROVIDER_ID} from './build-launch.js'
 import {baseUrlFrom, resolveAuth} from './resolve-auth.js'
 
 /** The required model. */
@@ -51,7 +51,7 @@ export async function listCliModels(ctx: ProviderContext, models: readonly strin
   try {
     return await new Promise((resolve) => {
       writeFileSync(join(home, 'opencode.json'), opencodeConfig(baseUrlFrom(ctx.env), models))
-      const env = {PATH: ctx.env.PATH, HOME: home, OPENCODE_CONFIG: join(home, 'opencode.json'), TMPDIR: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share'), XDG_CACHE_HOME: join(home, '.cache'), XDG_STATE_HOME: join(home, '.local/state'), OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_AUTOUPDATE: '1', NO_COLOR: '1'}
+      const env = {PATH: ctx.env.PATH, ...opencodeEnv(home, home, join(home, 'opencode.json'))}
       execFile(bin, ['models', PROVIDER_ID], {env, timeout: ctx.timeoutMs, encoding: 'utf8', cwd: home}, (error, stdout) => {
         if (error) resolve({ok: false, detail: `opencode models ${PROVIDER_ID} failed${(error as {killed?: boolean}).killed ? ` (no answer within ${ctx.timeoutMs} ms)` : ''}`})
         else resolve({ok: true, models: stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith(`${PROVIDER_ID}/`)).map((l) => l.slice(PROVIDER_ID.length + 1))})

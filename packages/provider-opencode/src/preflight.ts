@@ -1,8 +1,4 @@
-import {execFile} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
-import {authCheck, findExecutable, type PreflightCheck, type PreflightReport, type ProviderContext} from '@dx-runner/core'
+import {authCheck, binaryCheck, findExecutable, type PreflightCheck, type PreflightReport, type ProviderContext} from '@dx-runner/core'
 import {PROVIDER_ID} from './build-launch.js'
 import {listCliModels, listServiceModels, modelChain} from './models.js'
 import {resolveAuth} from './resolve-auth.js'
@@ -10,27 +6,19 @@ import {resolveAuth} from './resolve-auth.js'
 /** The line users of the legacy launcher grep for. */
 export const BEADS_MCP_MISSING = 'MISSING (optional - Beads context degraded)'
 
-function cliVersion(bin: string, ctx: ProviderContext): Promise<string | undefined> {
-  // opencode writes state under HOME on any run: ask from a throwaway HOME, not the user's
-  const home = mkdtempSync(join(tmpdir(), 'dx-runner-opencode-'))
-  return new Promise<string | undefined>((resolve) => {
-    execFile(bin, ['--version'], {env: {PATH: ctx.env.PATH, HOME: home, TMPDIR: home, NO_COLOR: '1'}, timeout: ctx.timeoutMs, encoding: 'utf8', cwd: home}, (error, stdout) =>
-      resolve(error ? undefined : stdout.trim().split('\n')[0]),
-    )
-  }).finally(() => rmSync(home, {recursive: true, force: true}))
-}
-
 /** Binary and version, credentials, the model policy (CLI catalog and the service's list), beads-mcp. */
 export async function preflight(ctx: ProviderContext): Promise<PreflightReport> {
   const checks: PreflightCheck[] = []
   let reason: string | undefined
   const chain = modelChain(ctx)
   const bin = findExecutable('opencode', ctx.env.PATH)
-  if (!bin) {
-    checks.push({name: 'opencode binary', status: 'fail', detail: 'opencode not found on PATH; npm i -g opencode-ai'})
-  } else {
-    const [version, catalog] = await Promise.all([cliVersion(bin, ctx), listCliModels(ctx, chain)])
-    checks.push(version ? {name: 'opencode binary', status: 'ok', detail: `${bin} (${version})`} : {name: 'opencode binary', status: 'fail', detail: `${bin} --version failed`})
+  // opencode writes state under HOME on any run: ask its version from a throwaway HOME, not the user's
+  const [binary, catalog] = await Promise.all([
+    binaryCheck('opencode', bin, ctx, {install: 'npm i -g opencode-ai', isolatedEnv: (home) => ({PATH: ctx.env.PATH, HOME: home, TMPDIR: home, NO_COLOR: '1'})}),
+    bin ? listCliModels(ctx, chain) : undefined,
+  ])
+  checks.push(binary)
+  if (catalog) {
     if (!catalog.ok) {
       checks.push({name: 'model catalog', status: 'fail', detail: catalog.detail})
     } else {
