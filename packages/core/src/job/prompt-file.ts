@@ -1,6 +1,7 @@
 import {accessSync, constants, realpathSync, statSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {DxError} from '../errors.js'
+import {removeQuietly, type ReadResult} from './store.js'
 
 /** --prompt-file must be a readable, non-empty regular file (a FIFO would block the agent forever). */
 export function validatePromptFile(path: string | undefined, cwd: string): string {
@@ -30,14 +31,19 @@ export function validatePromptFile(path: string | undefined, cwd: string): strin
 /** Where prompts that came over stdin (`start --prompt-file -`) are kept, so `restart` can re-send them. */
 export const stdinPromptDir = (root: string): string => join(root, '.prompts')
 
-/** The prompt file a job's meta names when it is one of ours under `<root>/.prompts`, else undefined. */
-export function ownedPromptFile(root: string, promptFile: unknown): string | undefined {
-  if (typeof promptFile !== 'string' || !promptFile.endsWith('.prompt')) return undefined
+/**
+ * Delete the prompt a job's meta names when it came over stdin (a file of ours under
+ * `<root>/.prompts`), unless it is `keep`. Prompts the user owns are never touched.
+ */
+export function removeStdinPrompt(root: string, meta: ReadResult<{prompt_file?: unknown}>, keep?: string): void {
+  if (meta.kind !== 'ok') return
+  const file = meta.value.prompt_file
+  if (typeof file !== 'string' || !file.endsWith('.prompt') || file === keep) return
   let dir: string
   try {
     dir = realpathSync(stdinPromptDir(root))
   } catch {
-    return undefined
+    return
   }
-  return dirname(promptFile) === dir ? promptFile : undefined
+  if (dirname(file) === dir) removeQuietly(file)
 }

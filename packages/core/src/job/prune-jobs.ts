@@ -2,9 +2,9 @@ import {readdirSync, rmSync} from 'node:fs'
 import {acquireJobLock} from './job-lock.js'
 import type {JobPaths} from './job-paths.js'
 import {listJobs} from './list-jobs.js'
-import {ownedPromptFile} from './prompt-file.js'
+import {removeStdinPrompt} from './prompt-file.js'
 import {isJobActive} from './start-job.js'
-import {readJsonFile} from './store.js'
+import {readJsonFile, type ReadResult} from './store.js'
 
 export interface PruneEntry {
   beads: string
@@ -13,8 +13,7 @@ export interface PruneEntry {
   removed: string[]
 }
 
-function classify(paths: JobPaths): PruneEntry['reason'] {
-  const meta = readJsonFile(paths.meta)
+function classify(paths: JobPaths, meta: ReadResult<object>): PruneEntry['reason'] {
   if (meta.kind === 'missing') return 'ghost'
   if (meta.kind === 'corrupt') return 'metadata_corrupt'
   const hasEnd = readJsonFile(paths.outcome).kind === 'ok' || readdirSync(paths.dir).includes(`${paths.beads}.rc`)
@@ -29,12 +28,11 @@ export function pruneJobs(root: string, beads?: string): PruneEntry[] {
     const lock = acquireJobLock(paths.lock)
     try {
       if (isJobActive(paths)) continue
-      const reason = classify(paths)
+      const meta = readJsonFile<{prompt_file?: unknown}>(paths.meta)
+      const reason = classify(paths, meta)
       const removed: string[] = []
       // a prompt that came over stdin (start --prompt-file -) lives under <root>/.prompts and goes with its job
-      const meta = readJsonFile<{prompt_file?: unknown}>(paths.meta)
-      const stdinPrompt = meta.kind === 'ok' ? ownedPromptFile(root, meta.value.prompt_file) : undefined
-      if (stdinPrompt) rmSync(stdinPrompt, {force: true})
+      removeStdinPrompt(root, meta)
       const prefix = `${paths.beads}.`
       for (const name of readdirSync(paths.dir)) {
         if (!name.startsWith(prefix)) continue

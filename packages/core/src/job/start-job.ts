@@ -11,7 +11,7 @@ import {findJob} from './list-jobs.js'
 import {isAlive, readIdentityFile} from './identity.js'
 import {launchAttempt, resolveJobAuth} from './launch-attempt.js'
 import type {Launched} from './launch-supervisor.js'
-import {ownedPromptFile, validatePromptFile} from './prompt-file.js'
+import {removeStdinPrompt, validatePromptFile} from './prompt-file.js'
 import {ensureDir, readJsonFile, removeQuietly, writeJsonAtomic} from './store.js'
 import {keepLogsFrom, rotateLogs} from './rotate-logs.js'
 import {faultPoint} from './fault-point.js'
@@ -141,9 +141,7 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
       rotateLogs(p, req.keepLogs ?? keepLogsFrom(req.env))
       for (const f of [p.rc, p.outcome, p.pid, p.monitorPid, p.heartbeat, p.timeoutMarker, p.mutation, p.contract, p.cputime, p.watchdog]) removeQuietly(f)
       // a prompt the old job took over stdin goes with it (unless this start re-uses that very file)
-      const old = readJsonFile<{prompt_file?: unknown}>(p.meta)
-      const oldPrompt = old.kind === 'ok' ? ownedPromptFile(req.root, old.value.prompt_file) : undefined
-      if (oldPrompt !== undefined && oldPrompt !== promptFile) removeQuietly(oldPrompt)
+      removeStdinPrompt(req.root, readJsonFile<{prompt_file?: unknown}>(p.meta), promptFile)
       // the new meta is the commit point of this start: no old one may stand in for it
       removeQuietly(p.meta)
     }
