@@ -3,15 +3,12 @@ import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} 
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {DxError, Secret, telemetryFromLines} from '@dx-runner/core'
+import {DxError, Secret} from '@dx-runner/core'
+import {recordedFixtures} from '@dx-runner/provider-testkit'
 import {buildLaunch, ccGlmProvider, classifyExit, DEFAULT_OP_URI, parseEvent, preflight, resolveAuth} from '../dist/index.js'
 import hook from '../dist/hooks/provider.js'
 
-const here = dirname(fileURLToPath(import.meta.url))
-const FIX = join(here, 'fixtures')
-const index = JSON.parse(readFileSync(join(FIX, 'index.json'), 'utf8'))
-const fixture = (name) => readFileSync(join(FIX, `${name}.stdout.jsonl`), 'utf8').split('\n')
-const telemetryOf = (name) => telemetryFromLines(fixture(name), parseEvent)
+const {index, lines, telemetryOf} = recordedFixtures(join(dirname(fileURLToPath(import.meta.url)), 'fixtures'), ccGlmProvider)
 
 const dir = mkdtempSync(join(tmpdir(), 'cc-glm-test-'))
 after(() => rmSync(dir, {recursive: true, force: true}))
@@ -141,7 +138,7 @@ describe('cc-glm parseEvent and classifyExit on recorded claude output', () => {
     expect(classifyExit({exit_code: index['401'].exit_code, telemetry: t})).to.deep.equal({state: 'failed', reason_code: 'provider_auth_failed'})
   })
   it('401 with retries: api_retry events carry the status', () => {
-    const events = fixture('401-retry').map(parseEvent).filter((e) => e?.kind === 'retry')
+    const events = lines('401-retry').map(parseEvent).filter((e) => e?.kind === 'retry')
     expect(events.length).to.be.at.least(1)
     expect(events[0]).to.include({kind: 'retry', status: 401, error: 'authentication_failed'})
     expect(classifyExit({exit_code: index['401-retry'].exit_code, telemetry: telemetryOf('401-retry')}).reason_code).to.equal('provider_auth_failed')

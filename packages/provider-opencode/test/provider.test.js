@@ -1,17 +1,12 @@
 import {expect} from 'chai'
-import {readFileSync, readdirSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {Secret, telemetryFromLines} from '@dx-runner/core'
-import {runProviderConformance} from '@dx-runner/provider-testkit'
+import {Secret} from '@dx-runner/core'
+import {recordedFixtures, runProviderConformance} from '@dx-runner/provider-testkit'
 import {startSimulator} from '@dx-runner/provider-testkit/simulator'
-import {buildLaunch, classifyExit, modelChain, opencodeProvider, parseEvent, resolveAuth, selectModel} from '../dist/index.js'
+import {buildLaunch, classifyExit, modelChain, opencodeProvider, resolveAuth, selectModel} from '../dist/index.js'
 
-const FIX = join(dirname(fileURLToPath(import.meta.url)), 'fixtures')
-const index = JSON.parse(readFileSync(join(FIX, 'index.json'), 'utf8'))
-const lines = (name) => [...readFileSync(join(FIX, `${name}.stdout.jsonl`), 'utf8').split('\n'), ...readFileSync(join(FIX, `${name}.stderr.txt`), 'utf8').split('\n')]
-const telemetryOf = (name) => telemetryFromLines(lines(name), parseEvent)
-const classify = (name) => classifyExit({exit_code: index[name].exit_code ?? 137, telemetry: telemetryOf(name)})
+const {index, lines, allLines, telemetryOf, classify} = recordedFixtures(join(dirname(fileURLToPath(import.meta.url)), 'fixtures'), opencodeProvider)
 
 describe('opencode on recorded `opencode run --format json` output', () => {
   it('write-file: success, one tool call, tokens summed over steps, session', () => {
@@ -122,5 +117,4 @@ describe('opencode launch, auth and model policy', () => {
   })
 })
 
-const fixtureLines = readdirSync(FIX).filter((n) => !n.endsWith('.json')).flatMap((n) => readFileSync(join(FIX, n), 'utf8').split('\n'))
-runProviderConformance(opencodeProvider, {fixtureLines, ctx: {env: {PATH: '/nonexistent'}, cwd: '/tmp', timeoutMs: 5000}})
+runProviderConformance(opencodeProvider, {fixtureLines: allLines(), ctx: {env: {PATH: '/nonexistent'}, cwd: '/tmp', timeoutMs: 5000}})

@@ -1,2 +1,3 @@
 export * from './check-provider.js'
 export * from './run-conformance.js'
+export * from './recorded-fixtures.js'

@@ -1,4 +1,5 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
+import {inputTokens, nextId, SHELL_WRITE_ARGS, sleep} from './common.js'
 import {SIM_OUTPUT_FILE, type Scenario} from './scenarios.js'
 
 /** A content block of our answer, in Anthropic Messages terms. */
@@ -11,9 +12,6 @@ interface MessagesRequest {
   messages?: {role: string; content: unknown}[]
 }
 
-let counter = 0
-const nextId = (prefix: string) => `${prefix}_sim${Date.now().toString(36)}${(counter++).toString(36)}`
-
 function hasToolResult(req: MessagesRequest): boolean {
   return (req.messages ?? []).some(
     (m) => Array.isArray(m.content) && m.content.some((c: {type?: string}) => c && c.type === 'tool_result'),
@@ -24,18 +22,13 @@ function offersTool(req: MessagesRequest, name: string): boolean {
   return (req.tools ?? []).some((t) => t?.name === name)
 }
 
-/** Rough token counts so usage figures are plausible and non-zero. */
-function inputTokens(body: string): number {
-  return Math.max(1, Math.round(body.length / 4))
-}
-
 /** What the model answers for the request, per scenario (for the ones that answer at all). */
 export function plan(scenario: Scenario, req: MessagesRequest): {blocks: Block[]; stop: string} {
   if (scenario === 'write-file' && offersTool(req, 'Bash') && !hasToolResult(req)) {
     return {
       blocks: [
         {type: 'text', text: `I will create ${SIM_OUTPUT_FILE}.`},
-        {type: 'tool_use', id: nextId('toolu'), name: 'Bash', input: {command: `echo 'written by the dx-runner simulator' > ${SIM_OUTPUT_FILE}`, description: `Create ${SIM_OUTPUT_FILE}`}},
+        {type: 'tool_use', id: nextId('toolu'), name: 'Bash', input: {...SHELL_WRITE_ARGS}},
       ],
       stop: 'tool_use',
     }
@@ -50,7 +43,6 @@ function sse(res: ServerResponse, event: string, data: unknown): void {
   res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export function anthropicError(res: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, {'content-type': 'application/json', 'request-id': nextId('req'), ...headers})

@@ -1,4 +1,5 @@
 import type {ServerResponse} from 'node:http'
+import {inputTokens, SHELL_WRITE_ARGS, sleep} from './common.js'
 import {SIM_OUTPUT_FILE, type Scenario} from './scenarios.js'
 
 /** Gemini generateContent / streamGenerateContent, as the Gemini CLI speaks it. */
@@ -22,7 +23,7 @@ function hasFunctionResponse(req: GeminiRequest): boolean {
 export function geminiPlan(scenario: Scenario, req: GeminiRequest): {parts: Part[]; finish: string} {
   if (scenario === 'write-file' && offers(req, 'run_shell_command') && !hasFunctionResponse(req)) {
     return {
-      parts: [{functionCall: {name: 'run_shell_command', args: {command: `echo 'written by the dx-runner simulator' > ${SIM_OUTPUT_FILE}`, description: `Create ${SIM_OUTPUT_FILE}`}}}],
+      parts: [{functionCall: {name: 'run_shell_command', args: {...SHELL_WRITE_ARGS}}}],
       finish: 'STOP',
     }
   }
@@ -36,10 +37,9 @@ export function geminiError(res: ServerResponse, status: number, statusText: str
   res.end(JSON.stringify({error: {code: status, message, status: statusText}}))
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export async function answerGemini(scenario: Scenario, model: string, method: string, req: GeminiRequest, rawBody: string, res: ServerResponse, isClosed: () => boolean): Promise<void> {
-  const promptTokens = Math.max(1, Math.round(rawBody.length / 4))
+  const promptTokens = inputTokens(rawBody)
   if (method === 'countTokens') {
     res.writeHead(200, {'content-type': 'application/json'})
     res.end(JSON.stringify({totalTokens: promptTokens}))

@@ -1,4 +1,5 @@
 import type {ServerResponse} from 'node:http'
+import {inputTokens, nextId, SHELL_WRITE_ARGS, SIM_OUTPUT_TEXT, sleep} from './common.js'
 import {SIM_OUTPUT_FILE, type Scenario} from './scenarios.js'
 
 /** OpenAI chat completions, as OpenCode's openai-compatible provider speaks it. */
@@ -14,9 +15,6 @@ type ToolCall = {id: string; name: string; args: Record<string, unknown>}
 export const OPENAI_CHAT_PATH = /^(?:\/v1)?\/chat\/completions$/
 export const OPENAI_MODELS_PATH = /^(?:\/v1)?\/models$/
 
-let counter = 0
-const nextId = (prefix: string) => `${prefix}_sim${Date.now().toString(36)}${(counter++).toString(36)}`
-
 function offers(req: ChatRequest, name: string): boolean {
   return (req.tools ?? []).some((t) => t.function?.name === name)
 }
@@ -29,8 +27,8 @@ function hasToolResult(req: ChatRequest): boolean {
 export function chatPlan(scenario: Scenario, req: ChatRequest, outsideFile: string): {text: string; calls: ToolCall[]; finish: string} {
   const first = !hasToolResult(req)
   if (scenario === 'write-file' && first) {
-    if (offers(req, 'write')) return {text: '', calls: [{id: nextId('call'), name: 'write', args: {filePath: SIM_OUTPUT_FILE, content: 'written by the dx-runner simulator\n'}}], finish: 'tool_calls'}
-    if (offers(req, 'bash')) return {text: '', calls: [{id: nextId('call'), name: 'bash', args: {command: `echo 'written by the dx-runner simulator' > ${SIM_OUTPUT_FILE}`, description: `Create ${SIM_OUTPUT_FILE}`}}], finish: 'tool_calls'}
+    if (offers(req, 'write')) return {text: '', calls: [{id: nextId('call'), name: 'write', args: {filePath: SIM_OUTPUT_FILE, content: `${SIM_OUTPUT_TEXT}\n`}}], finish: 'tool_calls'}
+    if (offers(req, 'bash')) return {text: '', calls: [{id: nextId('call'), name: 'bash', args: {...SHELL_WRITE_ARGS}}], finish: 'tool_calls'}
   }
   if (scenario === 'write-outside' && first && offers(req, 'write')) {
     return {text: '', calls: [{id: nextId('call'), name: 'write', args: {filePath: outsideFile, content: 'escaped the worktree\n'}}], finish: 'tool_calls'}
@@ -52,13 +50,12 @@ export function answerModels(res: ServerResponse, models: readonly string[]): vo
   res.end(JSON.stringify({object: 'list', data: models.map((id) => ({id, object: 'model', created: 1_700_000_000, owned_by: 'dx-runner-simulator'}))}))
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** POST /v1/chat/completions, streaming or not, for the scenarios that answer. */
 export async function answerChat(scenario: Scenario, req: ChatRequest, rawBody: string, res: ServerResponse, isClosed: () => boolean, outsideFile: string): Promise<void> {
   const model = req.model ?? 'glm-5'
   const {text, calls, finish} = chatPlan(scenario, req, outsideFile)
-  const promptTokens = Math.max(1, Math.round(rawBody.length / 4))
+  const promptTokens = inputTokens(rawBody)
   const outTokens = 5 + Math.ceil(text.length / 4) + calls.length * 20
   const usage = {prompt_tokens: promptTokens, completion_tokens: outTokens, total_tokens: promptTokens + outTokens}
   const id = nextId('chatcmpl')

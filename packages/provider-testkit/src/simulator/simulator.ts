@@ -1,6 +1,7 @@
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {Socket} from 'node:net'
 import {answerMessages, anthropicError, tokenFrom, type MessagesRequest} from './anthropic.js'
+import {inputTokens} from './common.js'
 import {isScenario, SIM_DEFAULT_MODELS, type Scenario} from './scenarios.js'
 import {answerChat, answerModels, OPENAI_CHAT_PATH, OPENAI_MODELS_PATH, openaiError, type ChatRequest} from './openai.js'
 import {tmpdir} from 'node:os'
@@ -93,7 +94,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (path === '/v1/messages/count_tokens' && req.method === 'POST') {
       if (!authorized || scenario === '401') return anthropicError(res, 401, 'authentication_error', 'invalid x-api-key')
       res.writeHead(200, {'content-type': 'application/json'})
-      res.end(JSON.stringify({input_tokens: Math.max(1, Math.round(body.length / 4))}))
+      res.end(JSON.stringify({input_tokens: inputTokens(body)}))
       return
     }
     if (path === '/v1/messages' && req.method === 'POST') {
