@@ -22,7 +22,7 @@ function scanRootForToken(sb) {
 
 describe('cc-glm end to end (real claude CLI, loopback simulator)', function () {
   let sim
-  const {make, checkJson, cleanup} = providerJobs('cc-glm', (scenario, extraEnv = {}) => ({CC_GLM_AUTH_TOKEN: TOKEN, CC_GLM_BASE_URL: `${sim.url}/s/${scenario}`, ...extraEnv}))
+  const {make, checkJson, stalledThenNoOp, cleanup} = providerJobs('cc-glm', (scenario, extraEnv = {}) => ({CC_GLM_AUTH_TOKEN: TOKEN, CC_GLM_BASE_URL: `${sim.url}/s/${scenario}`, ...extraEnv}))
 
   before(async () => {
     sim = await startSimulator({expectedToken: TOKEN})
@@ -139,16 +139,8 @@ describe('cc-glm end to end (real claude CLI, loopback simulator)', function () 
     expect(readFileSync(`/proc/${agentPid}/environ`, 'latin1')).to.include(TOKEN)
 
     await waitFor(() => sim.requests.some((r) => r.scenario === 'hang'), {what: 'the hanging request'})
-    const stalled = await waitFor(() => {
-      const c = checkJson(sb, 'bd-hang', ['--stall-minutes', '0.05', '--no-op-minutes', '60'])
-      return c.code === 2 ? c : undefined
-    }, {what: 'stalled'})
+    const {stalled, noop} = await stalledThenNoOp(sb, 'bd-hang')
     expect(stalled.doc).to.include({state: 'stalled', reason_code: 'no_progress'})
-    // the agent CLI may still wake now and then (its own timers): wait for a quiet observation
-    const noop = await waitFor(() => {
-      const c = checkJson(sb, 'bd-hang', ['--no-op-minutes', '0.05'])
-      return c.code === 23 ? c : undefined
-    }, {what: 'no_op (exit 23)'})
     expect(noop.doc).to.include({state: 'no_op', reason_code: 'no_heartbeat_no_mutation'})
 
     const stop = sb.json(['stop', '--beads', 'bd-hang', '--json', '--grace', '5'])

@@ -7,7 +7,7 @@ import {groupMembers, providerJobs, sandbox, TOKEN, waitFor, walk} from './helpe
 
 describe('gemini end to end (real gemini CLI, loopback simulator)', function () {
   let sim
-  const {make, start, checkJson, finished, cleanup} = providerJobs('gemini', (scenario) => ({GEMINI_API_KEY: TOKEN, GOOGLE_GEMINI_BASE_URL: `${sim.url}/s/${scenario}`}))
+  const {make, start, checkJson, finished, stalledThenNoOp, cleanup} = providerJobs('gemini', (scenario) => ({GEMINI_API_KEY: TOKEN, GOOGLE_GEMINI_BASE_URL: `${sim.url}/s/${scenario}`}))
 
   before(async () => {
     sim = await startSimulator({expectedToken: TOKEN})
@@ -68,16 +68,8 @@ describe('gemini end to end (real gemini CLI, loopback simulator)', function () 
     const s = start(sb, 'bd-ghang')
     expect(s.code).to.equal(0)
     await waitFor(() => sim.requests.some((r) => r.scenario === 'hang' && r.path.includes('streamGenerateContent')), {what: 'the hanging request'})
-    const stalled = await waitFor(() => {
-      const x = checkJson(sb, 'bd-ghang', ['--stall-minutes', '0.05', '--no-op-minutes', '60'])
-      return x.code === 2 ? x : undefined
-    }, {what: 'stalled'})
+    const {stalled, noop} = await stalledThenNoOp(sb, 'bd-ghang')
     expect(stalled.doc.state).to.equal('stalled')
-    // the agent CLI may still wake now and then (its own timers, first-run installs): wait for a quiet observation
-    const noop = await waitFor(() => {
-      const x = checkJson(sb, 'bd-ghang', ['--no-op-minutes', '0.05'])
-      return x.code === 23 ? x : undefined
-    }, {what: 'no_op (exit 23)'})
     expect(noop.doc).to.include({state: 'no_op', reason_code: 'no_heartbeat_no_mutation'})
     expect(sb.run(['stop', '--beads', 'bd-ghang', '--grace', '3']).code).to.equal(0)
     expect(groupMembers(Number(s.doc.monitor_pid))).to.deep.equal([])

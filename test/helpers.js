@@ -137,16 +137,20 @@ export function sandbox(label = 'job') {
 
 /** No process on the machine carries the test token on its command line. */
 export function scanCmdlines() {
+  const pids = cmdlinesWith(TOKEN)
+  if (pids.length > 0) throw new Error(`the test token is on the command line of pid ${pids.join(', ')}`)
+}
+
+/** Every process whose command line contains `needle` (pid list). */
+export function cmdlinesWith(needle) {
+  const out = []
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue
-    let cmd
     try {
-      cmd = readFileSync(`/proc/${name}/cmdline`, 'latin1')
-    } catch {
-      continue
-    }
-    if (cmd.includes(TOKEN)) throw new Error(`the test token is on the command line of pid ${name}`)
+      if (readFileSync(`/proc/${name}/cmdline`, 'latin1').includes(needle)) out.push(Number(name))
+    } catch {}
   }
+  return out
 }
 
 /** Live (non-zombie) members of a process group, from /proc. */
@@ -254,6 +258,22 @@ export function providerJobs(provider, envFor) {
     },
     start: (sb, beads, extra = []) => sb.json(['start', '--beads', beads, '--provider', provider, '--prompt-file', sb.prompt, '--json', ...extra]),
     checkJson,
+    /**
+     * The hang scenario's two verdicts: the first `check` that exits 2 under a short stall threshold,
+     * then the first that exits 23 under a short no-op threshold. The agent CLI may still wake now and
+     * then (its own timers, first-run installs), so no_op waits for a quiet observation.
+     */
+    async stalledThenNoOp(sb, beads) {
+      const stalled = await waitFor(() => {
+        const x = checkJson(sb, beads, ['--stall-minutes', '0.05', '--no-op-minutes', '60'])
+        return x.code === 2 ? x : undefined
+      }, {what: `${beads} stalled (exit 2)`})
+      const noop = await waitFor(() => {
+        const x = checkJson(sb, beads, ['--no-op-minutes', '0.05'])
+        return x.code === 23 ? x : undefined
+      }, {what: `${beads} no_op (exit 23)`})
+      return {stalled, noop}
+    },
     finished: (sb, beads) =>
       waitFor(() => {
         const c = checkJson(sb, beads)

@@ -8,7 +8,7 @@ import {groupMembers, providerJobs, sandbox, startSimulatorProcess, TOKEN, waitF
 describe('opencode end to end (real opencode CLI, loopback simulator)', function () {
   // `start` runs synchronously here and asks the simulator for its models: it needs its own process
   let sim, narrow, outsideDir
-  const {make, start, checkJson, finished, cleanup} = providerJobs('opencode', (scenario, server = sim) => ({ZAI_API_KEY: TOKEN, OPENCODE_ZAI_BASE_URL: `${server.url}/s/${scenario}/v1`}))
+  const {make, start, checkJson, finished, stalledThenNoOp, cleanup} = providerJobs('opencode', (scenario, server = sim) => ({ZAI_API_KEY: TOKEN, OPENCODE_ZAI_BASE_URL: `${server.url}/s/${scenario}/v1`}))
 
   before(async () => {
     outsideDir = mkdtempSync(join(tmpdir(), 'dxr-outside-'))
@@ -72,16 +72,8 @@ describe('opencode end to end (real opencode CLI, loopback simulator)', function
     const sb = make('oc-hang', 'hang')
     const s = start(sb, 'bd-ohang')
     expect(s.code).to.equal(0)
-    const stalled = await waitFor(() => {
-      const x = checkJson(sb, 'bd-ohang', ['--stall-minutes', '0.05', '--no-op-minutes', '60'])
-      return x.code === 2 ? x : undefined
-    }, {what: 'stalled'})
+    const {stalled, noop} = await stalledThenNoOp(sb, 'bd-ohang')
     expect(stalled.doc.state).to.equal('stalled')
-    // the agent CLI may still wake now and then (its own timers, first-run installs): wait for a quiet observation
-    const noop = await waitFor(() => {
-      const x = checkJson(sb, 'bd-ohang', ['--no-op-minutes', '0.05'])
-      return x.code === 23 ? x : undefined
-    }, {what: 'no_op (exit 23)'})
     expect(noop.doc).to.include({state: 'no_op', reason_code: 'no_heartbeat_no_mutation'})
     expect(sb.run(['stop', '--beads', 'bd-ohang', '--grace', '3']).code).to.equal(0)
     expect(groupMembers(Number(s.doc.monitor_pid))).to.deep.equal([])

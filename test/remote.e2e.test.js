@@ -5,25 +5,13 @@
 import {expect} from 'chai'
 import {validateDocument} from '@dx-runner/core'
 import {execFileSync, spawn} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir, userInfo} from 'node:os'
 import {dirname, join} from 'node:path'
-import {BIN, freePort, groupAlive, NODE_BIN, sandbox, stopGroup, startSimulatorProcess, TOKEN, waitFor, walk} from './helpers.js'
+import {BIN, cmdlinesWith, freePort, groupAlive, NODE_BIN, sandbox, stopGroup, startSimulatorProcess, TOKEN, waitFor, walk} from './helpers.js'
 
 const SSHD = '/usr/sbin/sshd'
-
-/** Every process whose command line contains `needle` (pid list). */
-function cmdlinesWith(needle) {
-  const out = []
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'latin1').includes(needle)) out.push(Number(name))
-    } catch {}
-  }
-  return out
-}
 
 describe('remote dispatch over ssh (real sshd on loopback)', function () {
   this.timeout(300_000)
