@@ -31,7 +31,6 @@ function opRead(ref: string, ctx: ProviderContext): Promise<string> {
   return readOp(ref, ctx, SOURCES_HELP)
 }
 
-const isOpRef = isOpReference
 
 /** The first credential source present wins: CC_GLM_AUTH_TOKEN, CC_GLM_TOKEN_FILE, ZAI_API_KEY, CC_GLM_OP_URI, the default op:// reference. */
 export async function resolveAuth(ctx: ProviderContext): Promise<AuthResult> {
@@ -45,11 +44,11 @@ export async function resolveAuth(ctx: ProviderContext): Promise<AuthResult> {
   if (env.CC_GLM_TOKEN_FILE) return done('CC_GLM_TOKEN_FILE', readTokenFile(env.CC_GLM_TOKEN_FILE))
   if (env.ZAI_API_KEY) {
     const v = env.ZAI_API_KEY.trim()
-    return isOpRef(v) ? done(v, await opRead(v, ctx)) : done('ZAI_API_KEY', checkToken(v, 'ZAI_API_KEY', ExitCode.authFailed))
+    return isOpReference(v) ? done(v, await opRead(v, ctx)) : done('ZAI_API_KEY', checkToken(v, 'ZAI_API_KEY', ExitCode.authFailed))
   }
   if (env.CC_GLM_OP_URI) {
     const ref = env.CC_GLM_OP_URI.trim()
-    if (!isOpRef(ref)) throw new DxError(`CC_GLM_OP_URI must be an op:// reference, got ${JSON.stringify(ref.slice(0, 40))}`, {exitCode: ExitCode.authFailed})
+    if (!isOpReference(ref)) throw new DxError(`CC_GLM_OP_URI must be an op:// reference, got ${JSON.stringify(ref.slice(0, 40))}`, {exitCode: ExitCode.authFailed})
     return done(ref, await opRead(ref, ctx))
   }
   if (!findExecutable('op', env.PATH)) throw new DxError(`no credential for cc-glm: ${SOURCES_HELP}`, {exitCode: ExitCode.authFailed})

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {DxCommand, thresholdFlags, thresholdsFrom} from '../lib/base-command.js'
-import {hostFlag} from '../lib/threshold-flags.js'
+import {hostFlag} from '../lib/shared-flags.js'
 import {runCheck} from '../lib/run-status.js'
 
 export default class Check extends DxCommand {

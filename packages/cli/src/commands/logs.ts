@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {closeSync, openSync, readSync, statSync} from 'node:fs'
 import {artifactRoot, DxError, ExitCode, findJob, isJobActive, readTailLines, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
-import {hostFlag} from '../lib/threshold-flags.js'
+import {hostFlag} from '../lib/shared-flags.js'
 
 export default class Logs extends DxCommand {
   static summary = 'Print a job\'s output; --follow keeps printing until the job ends.'

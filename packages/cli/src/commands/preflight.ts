@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {ExitCode, type PreflightReport, type ProviderV1} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
-import {hostFlag} from '../lib/threshold-flags.js'
+import {hostFlag} from '../lib/shared-flags.js'
 import {getConfig} from '../lib/config.js'
 
 export default class Preflight extends DxCommand {

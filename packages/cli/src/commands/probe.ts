@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {ExitCode} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
-import {hostFlag} from '../lib/threshold-flags.js'
+import {hostFlag} from '../lib/shared-flags.js'
 
 export default class Probe extends DxCommand {
   static summary = 'Send one tiny real request through a provider: does the model answer now?'

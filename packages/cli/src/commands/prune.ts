@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {artifactRoot, pruneJobs, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
-import {hostFlag} from '../lib/threshold-flags.js'
+import {hostFlag} from '../lib/shared-flags.js'
 
 export default class Prune extends DxCommand {
   static summary = 'Remove the records of jobs that are not running.'

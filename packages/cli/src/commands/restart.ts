@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {artifactRoot, DxError, ExitCode, findJob, readMetaOrThrow, restartJob, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
-import {hostFlag} from '../lib/threshold-flags.js'
+import {hostFlag} from '../lib/shared-flags.js'
 import {launchDoc} from '../lib/views.js'
 
 export default class Restart extends DxCommand {

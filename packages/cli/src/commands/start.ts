@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {DxCommand} from '../lib/base-command.js'
-import {hostFlag} from '../lib/threshold-flags.js'
+import {hostFlag} from '../lib/shared-flags.js'
 import {runStart} from '../lib/run-start.js'
 
 export default class Start extends DxCommand {

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {DxError} from '@dx-runner/core'
 import {DxCommand, thresholdFlags, thresholdsFrom} from '../lib/base-command.js'
-import {hostFlag} from '../lib/threshold-flags.js'
+import {hostFlag} from '../lib/shared-flags.js'
 import {printStatus, statusRows} from '../lib/run-status.js'
 import {interruptibleSleep, statusTable, type StatusRow} from '../lib/views.js'
 

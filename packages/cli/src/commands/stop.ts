@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {artifactRoot, DxError, ExitCode, findJob, stopJob, validateBeadsId, resolveThresholds} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
-import {hostFlag} from '../lib/threshold-flags.js'
+import {hostFlag} from '../lib/shared-flags.js'
 import {observeAll} from '../lib/observe.js'
 
 export default class Stop extends DxCommand {

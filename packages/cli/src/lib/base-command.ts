@@ -59,5 +59,5 @@ export function oneLine(s: string): string {
   return (lines.join('; ') || 'error').replace(/^Error:\s*/, '')
 }
 
-export {thresholdFlags} from './threshold-flags.js'
+export {thresholdFlags} from './shared-flags.js'
 export {thresholdsFrom} from './thresholds.js'

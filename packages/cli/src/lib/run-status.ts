@@ -9,10 +9,10 @@ export interface StatusOptions {
   json: boolean
 }
 
-/** The rows of `status` (shared by the oclif command and the fast path). */
 /** `providers(names)` may load only the named providers (the fast path does); oclif's loader ignores the hint. */
 export type ProvidersFor = (names?: string[]) => Promise<LoadedProviders>
 
+/** The rows of `status` (shared by the oclif command and the fast path). */
 export async function statusRows(opts: StatusOptions, providers: ProvidersFor, thresholds: Thresholds): Promise<StatusRow[]> {
   if (opts.beads !== undefined) validateBeadsId(opts.beads)
   const jobs = listJobs(artifactRoot()).filter(
