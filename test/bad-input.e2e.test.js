@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {startSimulator} from '@dx-runner/provider-testkit/simulator'
-import {sandbox, TOKEN, waitFor, walk} from './helpers.js'
+import {jobFile, sandbox, TOKEN, waitFor, walk} from './helpers.js'
 
 function oneClearLine(r) {
   const lines = r.stderr.split('\n').filter(Boolean)
@@ -156,14 +156,14 @@ describe('bad input: documented exit code, one clear line, nothing written', fun
   it('a second start of a live beads id → exit 25, the first job untouched', async () => {
     const first = sb.json(['start', '--beads', 'bd-live', '--provider', 'cc-glm', '--prompt-file', sb.prompt, '--json'])
     expect(first.code, first.stderr).to.equal(0)
-    const metaPath = join(sb.root, 'cc-glm', 'bd-live.meta')
+    const metaPath = jobFile(sb.root, 'cc-glm', 'bd-live', 'meta')
     const before = readFileSync(metaPath, 'utf8')
-    const pidBefore = readFileSync(join(sb.root, 'cc-glm', 'bd-live.pid'), 'utf8')
+    const pidBefore = readFileSync(jobFile(sb.root, 'cc-glm', 'bd-live', 'pid'), 'utf8')
     const second = sb.run(['start', '--beads', 'bd-live', '--provider', 'cc-glm', '--prompt-file', sb.prompt])
     expect(second.code).to.equal(25)
     expect(oneClearLine(second)).to.match(/already active/)
     expect(readFileSync(metaPath, 'utf8')).to.equal(before)
-    expect(readFileSync(join(sb.root, 'cc-glm', 'bd-live.pid'), 'utf8')).to.equal(pidBefore)
+    expect(readFileSync(jobFile(sb.root, 'cc-glm', 'bd-live', 'pid'), 'utf8')).to.equal(pidBefore)
     const c = sb.json(['check', '--beads', 'bd-live', '--json'])
     expect(c.doc.pid).to.equal(first.doc.pid)
     expect(sb.run(['stop', '--beads', 'bd-live']).code).to.equal(0)

@@ -205,6 +205,7 @@ describe('cc-glm end to end (real claude CLI, loopback simulator)', function () 
   it('status lists good jobs around a corrupt .meta and exits 0', async () => {
     const sb = make('corrupt', 'answer')
     for (const id of ['bd-a', 'bd-c']) expect(sb.run(['start', '--beads', id, '--provider', 'cc-glm', '--prompt-file', sb.prompt]).code).to.equal(0)
+    mkdirSync(dirname(jobFile(sb, 'cc-glm', 'bd-b', 'meta')))
     writeFileSync(jobFile(sb, 'cc-glm', 'bd-b', 'meta'), '{"beads": "bd-b", trunc')
     await waitFor(() => ['bd-a', 'bd-c'].every((id) => checkJson(sb, id).doc.state.startsWith('exited')), {what: 'good jobs to finish'})
     const s = sb.json(['status', '--json'])

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {sandbox, startSimulatorProcess, TOKEN, waitFor, walk} from './helpers.js'
+import {jobFile, sandbox, startSimulatorProcess, TOKEN, waitFor, walk} from './helpers.js'
 
 describe('config file (XDG, --config, DX_RUNNER_CONFIG)', function () {
   let sim, sb
@@ -59,7 +59,7 @@ describe('config file (XDG, --config, DX_RUNNER_CONFIG)', function () {
     const s = sb.json(['start', '--beads', 'bd-cfg', '--prompt-file', sb.prompt, '--json'], {env})
     expect(s.code, s.stderr).to.equal(0)
     expect(s.doc).to.include({provider: 'cc-glm', fallback_reason: 'gemini: provider_auth_failed'})
-    expect(existsSync(join(root, 'cc-glm', 'bd-cfg.meta'))).to.equal(true)
+    expect(existsSync(jobFile(root, 'cc-glm', 'bd-cfg', 'meta'))).to.equal(true)
     // the config's stall threshold (3 s) applies without a flag; the flag still wins
     const stalled = await waitFor(() => {
       const c = sb.json(['check', '--beads', 'bd-cfg', '--json'], {env})

@@ -3,7 +3,7 @@ import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {startSimulator} from '@dx-runner/provider-testkit/simulator'
 import {validateDocument} from '@dx-runner/core'
-import {groupMembers, providerJobs, sandbox, TOKEN, waitFor, walk} from './helpers.js'
+import {groupMembers, jobFile, providerJobs, sandbox, TOKEN, waitFor, walk} from './helpers.js'
 
 describe('gemini end to end (real gemini CLI, loopback simulator)', function () {
   let sim
@@ -85,7 +85,7 @@ describe('gemini end to end (real gemini CLI, loopback simulator)', function () 
     await finished(sb, 'bd-fb')
     const r = sb.json(['report', '--beads', 'bd-fb'])
     expect(r.doc).to.include({provider: 'cc-glm', state: 'exited_ok', fallback_reason: 'gemini: provider_auth_failed'})
-    const outcome = JSON.parse((await import('node:fs')).readFileSync(join(sb.root, 'cc-glm', 'bd-fb.outcome'), 'utf8'))
+    const outcome = JSON.parse((await import('node:fs')).readFileSync(jobFile(sb.root, 'cc-glm', 'bd-fb', 'outcome'), 'utf8'))
     expect(outcome.fallback_reason).to.equal('gemini: provider_auth_failed')
   })
 

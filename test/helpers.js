@@ -89,23 +89,7 @@ export function sandbox(label = 'job') {
     },
     /** Every monitor.pid under the root: the process groups this sandbox started. */
     groups() {
-      const out = []
-      if (!existsSync(root)) return out
-      for (const p of readdirSync(root)) {
-        const dir = join(root, p)
-        let names = []
-        try {
-          names = readdirSync(dir)
-        } catch {
-          continue
-        }
-        for (const n of names) {
-          if (!n.endsWith('.monitor.pid')) continue
-          const pid = Number(readFileSync(join(dir, n), 'latin1').split(' ')[0])
-          if (pid > 0) out.push(pid)
-        }
-      }
-      return out
+      return monitorPids(root)
     },
     /** Kill what this sandbox started (by process group) and remove its files. */
     async cleanup() {
@@ -174,8 +158,23 @@ export function groupAlive(pgid) {
   return groupMembers(pgid).length > 0
 }
 
-export function jobFile(sb, provider, beads, suffix) {
-  return join(sb.root, provider, `${beads}.${suffix}`)
+/** A job's artifact (README "Artifacts": a directory per job). */
+export function jobFile(sbOrRoot, provider, beads, name) {
+  return join(typeof sbOrRoot === 'string' ? sbOrRoot : sbOrRoot.root, provider, beads, name)
+}
+
+/** The supervisor pids recorded under an artifact root (monitor.pid of every job, either layout). */
+export function monitorPids(root) {
+  return walk(root)
+    .filter((f) => f.endsWith('/monitor.pid') || f.endsWith('.monitor.pid'))
+    .map((f) => {
+      try {
+        return Number(readFileSync(f, 'latin1').split(' ')[0])
+      } catch {
+        return 0
+      }
+    })
+    .filter((pid) => pid > 0)
 }
 
 /** Every file under a directory (for leak scans and "nothing written" checks). */

@@ -3,7 +3,7 @@ import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {validateDocument} from '@dx-runner/core'
-import {groupMembers, providerJobs, sandbox, startSimulatorProcess, TOKEN, waitFor, walk} from './helpers.js'
+import {groupMembers, jobFile, providerJobs, sandbox, startSimulatorProcess, TOKEN, waitFor, walk} from './helpers.js'
 
 describe('opencode end to end (real opencode CLI, loopback simulator)', function () {
   // `start` runs synchronously here and asks the simulator for its models: it needs its own process
@@ -85,7 +85,7 @@ describe('opencode end to end (real opencode CLI, loopback simulator)', function
     expect(start(sb, 'bd-oout').code).to.equal(0)
     await finished(sb, 'bd-oout')
     expect(existsSync(join(outsideDir, 'escaped.txt'))).to.equal(false)
-    const log = readFileSync(join(sb.root, 'opencode', 'bd-oout.log'), 'utf8')
+    const log = readFileSync(jobFile(sb.root, 'opencode', 'bd-oout', 'log'), 'utf8')
     expect(log).to.include(join(outsideDir, 'escaped.txt')) // it did try
   })
 

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import {execFileSync, spawn} from 'node:child_process'
-import {cpSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {cpSync, existsSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {startSimulator} from '@dx-runner/provider-testkit/simulator'
 import {validateDocument} from '@dx-runner/core'
@@ -47,7 +47,7 @@ describe('reliability', function () {
   })
   afterEach(async () => {
     for (const sb of sandboxes.splice(0)) {
-      for (const f of walk(sb.root)) if (readFileSync(f).includes(TOKEN)) throw new Error(`token leaked into ${f}`)
+      for (const f of walk(sb.root)) if (readArtifact(f).includes(TOKEN)) throw new Error(`token leaked into ${f}`)
       await sb.cleanup()
     }
   })
@@ -159,7 +159,8 @@ describe('reliability', function () {
       if (m !== current) expect(groupMembers(m), `old attempt ${m}`).to.deep.equal([])
     }
     expect(groupMembers(current).length).to.be.above(0)
-    expect(readdirSync(join(sb.root, 'cc-glm')).filter((n) => n.endsWith('.tmp') && !n.startsWith('bd-storm.tmp'))).to.deep.equal([])
+    // no torn temp files left by the concurrent writers
+    expect(readdirSync(join(sb.root, 'cc-glm', 'bd-storm')).filter((n) => n.endsWith('.tmp'))).to.deep.equal([])
   })
 
   it('kill -9 of the agent: exited_err with its non-zero rc', async () => {
@@ -190,12 +191,9 @@ describe('reliability', function () {
     await waitFor(() => sb.json(['check', '--beads', 'bd-good', '--json']).doc.state.startsWith('exited'), {what: 'good job done'})
     const dir = join(sb.root, 'cc-glm')
     const clone = (id) => {
-      for (const name of readdirSync(dir)) {
-        if (!name.startsWith('bd-good.') || name === 'bd-good.tmp') continue
-        cpSync(join(dir, name), join(dir, name.replace('bd-good.', `${id}.`)))
-      }
-      const m = JSON.parse(readFileSync(join(dir, `${id}.meta`), 'utf8'))
-      writeFileSync(join(dir, `${id}.meta`), JSON.stringify({...m, beads: id}))
+      cpSync(join(dir, 'bd-good'), join(dir, id), {recursive: true, filter: (src) => !src.endsWith('/tmp')})
+      const m = JSON.parse(readFileSync(jobFile(sb, 'cc-glm', id, 'meta'), 'utf8'))
+      writeFileSync(jobFile(sb, 'cc-glm', id, 'meta'), JSON.stringify({...m, beads: id}))
     }
     const bodies = {trunc: '{"a": ', empty: '', bin: Buffer.from([0xff, 0, 0xfe, 1, 2, 3]), huge: `{"x":"${'y'.repeat(2 * 1024 * 1024)}"}`}
     const expected = {}
@@ -203,8 +201,8 @@ describe('reliability', function () {
       for (const artifact of ['meta', 'outcome', 'heartbeat', 'rc']) {
         const id = `bd-${artifact}-${kind}`
         clone(id)
-        writeFileSync(join(dir, `${id}.${artifact}`), body)
-        if (artifact === 'rc') rmOutcome(dir, id)
+        writeFileSync(jobFile(sb, 'cc-glm', id, artifact), body)
+        if (artifact === 'rc') rmOutcome(jobFile(sb, 'cc-glm', id, 'outcome'))
         expected[id] = artifact
       }
     }
@@ -334,10 +332,19 @@ describe('reliability', function () {
   })
 })
 
-function rmOutcome(dir, id) {
+/** An artifact's bytes; a symlink (a lock, `stopping`) is its target. */
+function readArtifact(f) {
   try {
-    readFileSync(join(dir, `${id}.outcome`))
-    writeFileSync(join(dir, `${id}.outcome`), '')
+    return readFileSync(f)
+  } catch {
+    return Buffer.from(readlinkSync(f))
+  }
+}
+
+function rmOutcome(path) {
+  try {
+    readFileSync(path)
+    writeFileSync(path, '')
     // an empty outcome is corrupt: the rc file decides
   } catch {}
 }

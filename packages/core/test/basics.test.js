@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync, statSync, readdirSync} from 'node:fs'
+import {mkdtempSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync, statSync, readdirSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {inspect} from 'node:util'
@@ -149,10 +149,11 @@ describe('artifact store', () => {
     mkdirSync(join(dir, 'steal'))
     const lockPath = join(dir, 'steal', 'x.lock')
     const l = acquireJobLock(lockPath, 100)
-    const other = '1 1 00000000-0000-0000-0000-000000000001\n'
-    writeFileSync(lockPath, other)
+    const other = '1 1 00000000-0000-0000-0000-000000000001'
+    unlinkSync(lockPath)
+    symlinkSync(other, lockPath)
     l.release()
-    expect(readFileSync(lockPath, 'latin1')).to.equal(other)
+    expect(readlinkSync(lockPath, 'latin1')).to.equal(other)
   })
   it('mutual exclusion across processes: 8 processes × 25 locked increments lose none', async () => {
     mkdirSync(join(dir, 'race'))

@@ -16,7 +16,7 @@ export default class Prune extends DxCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Prune)
     const beads = flags.beads === undefined ? undefined : validateBeadsId(flags.beads)
-    const pruned = pruneJobs(artifactRoot(), beads)
+    const pruned = await pruneJobs(artifactRoot(), beads)
     if (flags.json) this.printJson({pruned})
     else if (pruned.length === 0) this.log('nothing to prune')
     else for (const p of pruned) this.log(`pruned ${p.provider}/${p.beads} (${p.reason}, ${p.removed.length} files)`)

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {
-  acquireJobLock, artifactRoot, blockJob, decideWatchdogAction, DEFAULT_WATCHDOG_POLICY, DxError, listJobs, readJsonFile,
+  acquireJobLock, artifactRoot, watchdogLockPath, blockJob, decideWatchdogAction, DEFAULT_WATCHDOG_POLICY, DxError, listJobs, readJsonFile,
   restartJob, writeJsonAtomic, type JobView, type WatchdogMemory, type WatchdogPolicy,
 } from '@dx-runner/core'
 import {join} from 'node:path'
@@ -56,9 +56,9 @@ export default class Watchdog extends DxCommand {
     const root = artifactRoot()
     let lock
     try {
-      lock = acquireJobLock(join(root, '.locks', 'watchdog.lock'), 0)
+      lock = acquireJobLock(watchdogLockPath(root), 0)
     } catch {
-      throw new DxError(`a watchdog is already running for ${root}; stop it first (see ${join(root, '.locks', 'watchdog.lock')})`)
+      throw new DxError(`a watchdog is already running for ${root}; stop it first (see ${watchdogLockPath(root)})`)
     }
     let stopping = false
     const sleeper: {wake?: () => void} = {}

@@ -69,6 +69,7 @@ export function reportDoc(v: JobView, gates?: GateResult[]) {
   if (cost !== undefined) doc.cost_usd = cost
   if (tools !== undefined) doc.tool_calls = tools
   if (session !== undefined) doc.session_id = session
+  if (o?.leftover_processes !== undefined) doc.leftover_processes = o.leftover_processes
   if (gates) doc.gates = gates
   return doc
 }

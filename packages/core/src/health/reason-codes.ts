@@ -22,6 +22,7 @@ export const REASON_CODES = [
   'monitor_no_rc_file',
   'late_finalize_no_rc',
   'exit_0_no_mutation',
+  'disk_full',
   // other
   'retries_exhausted',
   'no_metadata',

@@ -40,6 +40,8 @@ export interface OutcomeRecord {
   cost_usd?: number
   tool_calls?: number
   session_id?: string
+  /** Processes the agent left behind when it exited, which the supervisor ended (README "Artifacts"). */
+  leftover_processes?: number
 }
 
 export function isJobMeta(v: unknown): v is JobMeta {

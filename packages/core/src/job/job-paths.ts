@@ -14,7 +14,7 @@ export function artifactRoot(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const BEADS_RULE = '1-64 characters of [A-Za-z0-9._-], not starting with "." or "-"'
-const BEADS_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/
+export const BEADS_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/
 
 /** Beads ids name files: check them before any file is touched. */
 export function validateBeadsId(id: string | undefined): string {
@@ -27,11 +27,16 @@ export function validateBeadsId(id: string | undefined): string {
 
 export const PROVIDER_DIR_RE = /^[a-z0-9][a-z0-9-]{0,39}$/
 
+/** Where a job's artifacts live: `dir` (a directory per job, README "Artifacts") or the legacy flat names. */
 export interface JobPaths {
   root: string
+  /** The job's directory (legacy layout: the provider directory). */
   dir: string
+  /** `<root>/<provider>`. */
+  providerDir: string
   beads: string
   provider: string
+  layout: 'dir' | 'legacy'
   pid: string
   monitorPid: string
   log: string
@@ -44,33 +49,47 @@ export interface JobPaths {
   timeoutMarker: string
   watchdog: string
   cputime: string
+  /** Set by `stop` before it signals: who is stopping the job (a symlink, so a full disk cannot refuse it). */
+  stopping: string
   tmpDir: string
   lock: string
 }
 
+/** The names of a job's artifacts inside its directory (README "Artifacts"). */
+export const ARTIFACT_NAMES = {
+  pid: 'pid',
+  monitorPid: 'monitor.pid',
+  log: 'log',
+  meta: 'meta',
+  outcome: 'outcome',
+  rc: 'rc',
+  contract: 'contract',
+  mutation: 'mutation',
+  heartbeat: 'heartbeat',
+  timeoutMarker: 'timeout',
+  watchdog: 'watchdog',
+  cputime: 'cputime',
+  stopping: 'stopping',
+  tmpDir: 'tmp',
+} as const
+
+/** Job locks live apart from every internal lock (the watchdog's), so no beads id can share one. */
+export const jobLockPath = (root: string, beads: string): string => join(root, '.locks', 'jobs', `${beads}.lock`)
+export const watchdogLockPath = (root: string): string => join(root, '.locks', 'watchdog.lock')
+
 export function jobPaths(root: string, provider: string, beads: string): JobPaths {
-  const dir = join(root, provider)
-  const base = join(dir, beads)
-  return {
-    root,
-    dir,
-    beads,
-    provider,
-    pid: `${base}.pid`,
-    monitorPid: `${base}.monitor.pid`,
-    log: `${base}.log`,
-    meta: `${base}.meta`,
-    outcome: `${base}.outcome`,
-    rc: `${base}.rc`,
-    contract: `${base}.contract`,
-    mutation: `${base}.mutation`,
-    heartbeat: `${base}.heartbeat`,
-    timeoutMarker: `${base}.timeout`,
-    watchdog: `${base}.watchdog`,
-    cputime: `${base}.cputime`,
-    tmpDir: `${base}.tmp`,
-    lock: join(root, '.locks', `${beads}.lock`),
-  }
+  const providerDir = join(root, provider)
+  const dir = join(providerDir, beads)
+  const named = Object.fromEntries(Object.entries(ARTIFACT_NAMES).map(([k, name]) => [k, join(dir, name)])) as Record<keyof typeof ARTIFACT_NAMES, string>
+  return {root, dir, providerDir, beads, provider, layout: 'dir', ...named, lock: jobLockPath(root, beads)}
+}
+
+/** The flat layout of dx-runner before 0.2 (`<root>/<provider>/<beads>.<suffix>`), read until migrated. */
+export function legacyJobPaths(root: string, provider: string, beads: string): JobPaths {
+  const providerDir = join(root, provider)
+  const base = join(providerDir, beads)
+  const named = Object.fromEntries(Object.entries(ARTIFACT_NAMES).map(([k, name]) => [k, `${base}.${name}`])) as Record<keyof typeof ARTIFACT_NAMES, string>
+  return {root, dir: providerDir, providerDir, beads, provider, layout: 'legacy', ...named, lock: jobLockPath(root, beads)}
 }
 
 export function rotatedLog(paths: JobPaths, n: number): string {

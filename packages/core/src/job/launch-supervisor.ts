@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {accessSync, constants, statSync} from 'node:fs'
+import {accessSync, constants, statfsSync, statSync} from 'node:fs'
 import {delimiter, isAbsolute, join} from 'node:path'
 import {DxError, ExitCode} from '../errors.js'
 import type {LaunchSpec} from '../provider/provider-v1.js'
@@ -20,6 +20,8 @@ export interface LaunchOptions {
   pty?: boolean
   /** How long to wait for the supervisor to record the agent's PID. */
   waitMs?: number
+  /** Seconds between TERM and KILL when --timeout fires and when ending what the agent left behind (default 2). */
+  graceSec?: number
   /**
    * Runs after the supervisor is spawned and before its stdin closes: write the job's meta here.
    * The supervisor launches the agent only if the meta exists when stdin closes (the commit point).
@@ -65,6 +67,8 @@ export function supervisorEnv(spec: LaunchSpec, baseEnv: NodeJS.ProcessEnv): Nod
   }
   for (const k of spec.unsetEnv ?? []) delete env[k]
   for (const k of Object.keys(spec.secretEnv)) delete env[k]
+  // the job marker belongs to the agent of this job only (a job started from inside another job is its own job)
+  delete env.DX_RUNNER_JOB
   Object.assign(env, spec.env)
   return env
 }
@@ -92,10 +96,11 @@ export async function launchSupervisor(opts: LaunchOptions): Promise<Launched> {
     argv = [script, '-qefc', argv.map(shellQuote).join(' '), '/dev/null']
   }
   const stdinFile = spec.stdin === 'prompt' ? opts.promptFile : ''
+  const grace = Math.max(0.1, opts.graceSec ?? 2)
   const child = spawn(
     '/bin/sh',
-    ['-c', SUPERVISOR_SCRIPT, 'dx-runner-supervisor', paths.dir, paths.beads, stdinFile, opts.timeoutSec ? String(opts.timeoutSec) : '', ...argv],
-    {cwd: spec.cwd, env, detached: true, stdio: ['pipe', 'ignore', 'ignore']},
+    ['-c', SUPERVISOR_SCRIPT, 'dx-runner-supervisor', paths.dir, stdinFile, opts.timeoutSec ? String(opts.timeoutSec) : '', String(grace), String(Math.round(grace * 10)), ...argv],
+    {cwd: spec.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'ignore']},
   )
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve))
   await new Promise<void>((resolve, reject) => {
@@ -104,24 +109,72 @@ export async function launchSupervisor(opts: LaunchOptions): Promise<Launched> {
     spawnError.then(reject)
   })
   faultPoint('after-spawn')
+  const report = supervisorReport(child.stdout!, opts.waitMs ?? 10_000)
+  const endGroup = () => {
+    // Whatever happened, nothing of this attempt may run on: end the supervisor's group.
+    try {
+      process.kill(-child.pid!, 'SIGKILL')
+    } catch {}
+  }
+  let committed = false
   try {
     await opts.commit?.()
+    committed = true
   } finally {
     // EOF on its stdin is the supervisor's go/no-go moment; wait until the pipe is really closed
     await new Promise<void>((resolve) => {
       child.stdin!.once('close', () => resolve())
       child.stdin!.end()
     })
+    if (!committed) {
+      child.stdout!.destroy()
+      endGroup()
+    }
   }
   child.unref()
-  const deadline = Date.now() + (opts.waitMs ?? 10_000)
-  for (;;) {
-    const monitor = readIdentityFile(paths.monitorPid)
-    const agent = readIdentityFile(paths.pid)
-    if (monitor.kind === 'ok' && agent.kind === 'ok') return {monitor: monitor.identity, agent: agent.identity}
-    if (Date.now() > deadline) {
-      throw new DxError(`the supervisor did not record the agent within ${opts.waitMs ?? 10_000} ms (see ${paths.log})`)
+  const line = await report
+  child.stdout!.destroy()
+  if (line !== 'ok') {
+    endGroup()
+    const what = line?.startsWith('fail ') ? line.slice(5) : undefined
+    throw new DxError(
+      what
+        ? `could not record the job: writing ${what} under ${paths.dir} failed${diskHint(paths.dir)}; the agent was not started`
+        : `the supervisor did not record the agent within ${opts.waitMs ?? 10_000} ms; the agent was not started`,
+    )
+  }
+  const monitor = readIdentityFile(paths.monitorPid)
+  const agent = readIdentityFile(paths.pid)
+  if (monitor.kind === 'ok' && agent.kind === 'ok') return {monitor: monitor.identity, agent: agent.identity}
+  throw new DxError(`the supervisor reported the job recorded but ${paths.dir} holds no valid pid files`)
+}
+
+/** The supervisor's one-line answer ("ok" / "fail <what>"), or undefined at EOF or after `waitMs`. */
+function supervisorReport(out: NodeJS.ReadableStream, waitMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    let buf = ''
+    const done = (v: string | undefined) => {
+      clearTimeout(timer)
+      out.removeAllListeners('data')
+      resolve(v)
     }
-    await new Promise((r) => setTimeout(r, 5))
+    const timer = setTimeout(() => done(undefined), waitMs)
+    out.on('data', (d: Buffer) => {
+      buf += d.toString('latin1')
+      const nl = buf.indexOf('\n')
+      if (nl >= 0) done(buf.slice(0, nl))
+    })
+    out.once('end', () => done(buf.includes('\n') ? buf.slice(0, buf.indexOf('\n')) : undefined))
+    out.once('error', () => done(undefined))
+  })
+}
+
+/** ": the file system is full" when it is, so the one line says why. */
+function diskHint(dir: string): string {
+  try {
+    const st = statfsSync(dir)
+    return st.bavail * st.bsize < 64 * 1024 || st.ffree === 0 ? ': no space left on device (ENOSPC)' : ''
+  } catch {
+    return ''
   }
 }

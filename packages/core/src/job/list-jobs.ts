@@ -1,9 +1,9 @@
-import {existsSync, readdirSync} from 'node:fs'
+import {existsSync, readdirSync, type Dirent} from 'node:fs'
 import {join} from 'node:path'
-import {jobPaths, PROVIDER_DIR_RE, type JobPaths} from './job-paths.js'
+import {ARTIFACT_NAMES, BEADS_RE, jobPaths, legacyJobPaths, PROVIDER_DIR_RE, type JobPaths} from './job-paths.js'
+import {legacyIds, migrateLegacyJob} from './migrate-layout.js'
 
-const SUFFIXES = ['.meta', '.pid', '.monitor.pid', '.rc', '.outcome', '.log', '.heartbeat', '.mutation', '.contract']
-const BEADS_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/
+const GHOST_NAMES = [ARTIFACT_NAMES.meta, ARTIFACT_NAMES.pid, ARTIFACT_NAMES.monitorPid, ARTIFACT_NAMES.rc, ARTIFACT_NAMES.outcome, ARTIFACT_NAMES.log, ARTIFACT_NAMES.heartbeat, ARTIFACT_NAMES.mutation, ARTIFACT_NAMES.contract]
 
 function providerDirs(root: string): string[] {
   try {
@@ -16,25 +16,40 @@ function providerDirs(root: string): string[] {
   }
 }
 
+function entries(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, {withFileTypes: true})
+  } catch {
+    return []
+  }
+}
+
+/** Jobs of one provider directory: a directory per job, plus flat-layout jobs (migrated when finished). */
+function jobsIn(root: string, provider: string, withGhosts: boolean): JobPaths[] {
+  const list = entries(join(root, provider))
+  const byId = new Map<string, JobPaths>()
+  const flat = list.filter((e) => !e.isDirectory()).map((e) => e.name)
+  const legacy = legacyIds(flat, (id) => BEADS_RE.test(id))
+  for (const id of legacy) byId.set(id, migrateLegacyJob(root, provider, id, list.map((e) => e.name)))
+  for (const e of list) {
+    if (!e.isDirectory() || !BEADS_RE.test(e.name) || byId.has(e.name)) continue
+    const p = jobPaths(root, provider, e.name)
+    if (existsSync(p.meta) || (withGhosts && GHOST_NAMES.some((n) => existsSync(join(p.dir, n))))) byId.set(e.name, p)
+  }
+  if (withGhosts) {
+    // flat-layout leftovers without a meta (a ghost of the old layout)
+    for (const n of flat) {
+      const m = /^(.+)\.(pid|monitor\.pid|rc|outcome|log|heartbeat|mutation|contract)$/.exec(n)
+      if (m && BEADS_RE.test(m[1]) && !byId.has(m[1])) byId.set(m[1], legacyJobPaths(root, provider, m[1]))
+    }
+  }
+  return [...byId.keys()].sort().map((id) => byId.get(id)!)
+}
+
 /** Every job with metadata (valid or not) under the root, sorted by provider then beads. */
 export function listJobs(root: string, opts: {withGhosts?: boolean} = {}): JobPaths[] {
   const out: JobPaths[] = []
-  for (const provider of providerDirs(root)) {
-    let names: string[]
-    try {
-      names = readdirSync(join(root, provider))
-    } catch {
-      continue
-    }
-    const beads = new Set<string>()
-    for (const n of names) {
-      const suffix = opts.withGhosts ? SUFFIXES.find((s) => n.endsWith(s)) : n.endsWith('.meta') ? '.meta' : undefined
-      if (!suffix) continue
-      const id = n.slice(0, -suffix.length)
-      if (BEADS_RE.test(id)) beads.add(id)
-    }
-    for (const b of [...beads].sort()) out.push(jobPaths(root, provider, b))
-  }
+  for (const provider of providerDirs(root)) out.push(...jobsIn(root, provider, opts.withGhosts ?? false))
   return out
 }
 
@@ -43,6 +58,8 @@ export function findJob(root: string, beads: string): JobPaths | undefined {
   for (const provider of providerDirs(root)) {
     const p = jobPaths(root, provider, beads)
     if (existsSync(p.meta)) return p
+    const legacy = legacyJobPaths(root, provider, beads)
+    if (existsSync(legacy.meta)) return migrateLegacyJob(root, provider, beads, entries(legacy.providerDir).map((e) => e.name))
   }
   return undefined
 }

@@ -11,7 +11,8 @@ import {isJobMeta, isOutcomeRecord, type JobMeta, type OutcomeRecord} from './jo
 import {readTailLines} from './log-tail.js'
 import {countMutations, type MutationSnapshot} from './mutations.js'
 import {bootTimeMs, CLOCK_TICKS, type ProcessTable} from './proc.js'
-import {FILE_MODE, readJsonFile, readRcFile, readSmallFile, removeQuietly, writeJsonAtomic} from './store.js'
+import {FILE_MODE, readJsonFile, readRcRecord, readSmallFile, removeQuietly, writeJsonAtomic} from './store.js'
+import {endedByStop, readStopIntent} from './stop-intent.js'
 import {stopProcessGroup} from './kill-group.js'
 import {writeFileSync} from 'node:fs'
 
@@ -243,7 +244,10 @@ export async function observeJob(paths: JobPaths, ctx: ObserveContext): Promise<
 
   let outcomeRead = readJsonFile<OutcomeRecord>(paths.outcome)
   let outcome = outcomeRead.kind === 'ok' && isOutcomeRecord(outcomeRead.value) ? outcomeRead.value : undefined
-  const rc = readRcFile(paths.rc)
+  // read after the liveness checks: a supervisor seen gone has already written its rc
+  const rcRecord = readRcRecord(paths.rc)
+  const rc = rcRecord.kind === 'ok' ? ({kind: 'ok', value: rcRecord.value.exit_code} as const) : rcRecord
+  const stopIntent = outcome ? 'none' : readStopIntent(paths)
 
   // Finished but not yet classified: classify once, from the whole log, and persist.
   if (!outcome && rc.kind !== 'missing') {
@@ -254,8 +258,12 @@ export async function observeJob(paths: JobPaths, ctx: ObserveContext): Promise<
     let cls = provider ? provider.classifyExit(facts) : genericClassify(facts)
     if (rc.kind === 'corrupt' && cls.state === 'success') cls = {state: 'failed', reason_code: 'process_exit_with_rc'}
     if (cls.state === 'success' && mutationCount === 0) cls = {state: 'no_op', reason_code: 'exit_0_no_mutation'}
+    // the root was full when the job ended: its log (and so its telemetry) may be cut short
+    if (rcRecord.kind === 'ok' && rcRecord.value.disk_full) cls = {state: 'failed', reason_code: 'disk_full'}
+    if (endedByStop(stopIntent, exitCode ?? undefined)) cls = {state: 'killed', reason_code: 'stopped_by_user'}
     const completedAt = new Date(mtimeMs(paths.rc) ?? now).toISOString()
     outcome = outcomeRecord(meta, cls, reading.telemetry, startedAt ?? meta.created_at, completedAt, exitCode)
+    if (rcRecord.kind === 'ok') outcome.leftover_processes = rcRecord.value.leftover
     view.telemetry = reading.telemetry
     if (ctx.act) {
       persist(() => writeOutcomeOnce(paths.outcome, outcome!))
@@ -303,6 +311,11 @@ export async function observeJob(paths: JobPaths, ctx: ObserveContext): Promise<
       startedMs,
     )
     view.cpu_time_sec = heartbeat.cpu_ticks / CLOCK_TICKS
+    // agent and supervisor both gone, no rc: nobody is left to write one, whatever the heartbeat could keep
+    if (!agentAlive && monitorId !== undefined && !monitorAlive) {
+      const gone = now - thresholds.rcGraceSec * 1000
+      if (!heartbeat.dead_since || Date.parse(heartbeat.dead_since) > gone) heartbeat.dead_since = new Date(gone).toISOString()
+    }
     health = deriveHealth(
       {
         meta: 'ok',
@@ -321,6 +334,10 @@ export async function observeJob(paths: JobPaths, ctx: ObserveContext): Promise<
       thresholds,
       now,
     )
+    // a stop killed the supervisor too (the agent ignored TERM): no rc, and the stop says why
+    if (health.state === 'exited_err' && (health.reason_code === 'monitor_no_rc_file' || health.reason_code === 'late_finalize_no_rc') && endedByStop(stopIntent, undefined)) {
+      health = {state: 'exited_err', reason_code: 'stopped_by_user'}
+    }
     if (ctx.act) {
       persist(() => writeJsonAtomic(paths.heartbeat, heartbeat))
       if (agentAlive && reading.authRefused && pgid !== undefined) {
@@ -329,8 +346,9 @@ export async function observeJob(paths: JobPaths, ctx: ObserveContext): Promise<
         persist(() => writeJsonAtomic(paths.outcome, outcome!))
         await stopProcessGroup(pgid, 2000)
         health = {state: 'exited_err', reason_code: 'provider_auth_failed'}
-      } else if (health.reason_code === 'monitor_no_rc_file') {
-        outcome = outcomeRecord(meta, {state: 'failed', reason_code: 'monitor_no_rc_file'}, reading.telemetry, startedAt ?? meta.created_at, heartbeat.dead_since ?? new Date(now).toISOString(), null)
+      } else if (health.reason_code === 'monitor_no_rc_file' || health.reason_code === 'stopped_by_user') {
+        const cls: OutcomeClass = health.reason_code === 'stopped_by_user' ? {state: 'killed', reason_code: 'stopped_by_user'} : {state: 'failed', reason_code: 'monitor_no_rc_file'}
+        outcome = outcomeRecord(meta, cls, reading.telemetry, startedAt ?? meta.created_at, heartbeat.dead_since ?? new Date(now).toISOString(), null)
         persist(() => writeOutcomeOnce(paths.outcome, outcome!))
       }
     }

@@ -8,11 +8,12 @@ import {acquireJobLock} from './job-lock.js'
 import {jobPaths, validateBeadsId, type JobPaths} from './job-paths.js'
 import type {JobContract, JobMeta} from './job-meta.js'
 import {findJob} from './list-jobs.js'
-import {isAlive, readIdentityFile} from './identity.js'
+import {isJobActive} from './job-active.js'
 import {launchAttempt, resolveJobAuth} from './launch-attempt.js'
 import type {Launched} from './launch-supervisor.js'
 import {removeStdinPrompt, validatePromptFile} from './prompt-file.js'
-import {ensureDir, readJsonFile, removeQuietly, writeJsonAtomic} from './store.js'
+import {ensureDir, readJsonFile, removeDirIfEmpty, removeIfEmpty, removeQuietly, writeJsonAtomic} from './store.js'
+import {attemptFiles} from './attempt-files.js'
 import {keepLogsFrom, rotateLogs} from './rotate-logs.js'
 import {faultPoint} from './fault-point.js'
 
@@ -50,12 +51,7 @@ export interface StartResult {
   preflight: PreflightReport
 }
 
-/** Is a job with this id active (its supervisor or agent alive)? */
-export function isJobActive(paths: JobPaths): boolean {
-  const a = readIdentityFile(paths.pid)
-  const m = readIdentityFile(paths.monitorPid)
-  return (a.kind === 'ok' && isAlive(a.identity)) || (m.kind === 'ok' && isAlive(m.identity))
-}
+export {isJobActive}
 
 function resolveWorktree(raw: string | undefined, cwd: string, prefixes: string[]): string {
   const given = raw ?? cwd
@@ -139,7 +135,8 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
     // A finished job of the same id is replaced: keep its logs, drop its state.
     for (const p of new Set([existing, paths].filter((x): x is JobPaths => x !== undefined))) {
       rotateLogs(p, req.keepLogs ?? keepLogsFrom(req.env))
-      for (const f of [p.rc, p.outcome, p.pid, p.monitorPid, p.heartbeat, p.timeoutMarker, p.mutation, p.contract, p.cputime, p.watchdog]) removeQuietly(f)
+      for (const f of attemptFiles(p)) removeQuietly(f)
+      for (const f of [p.mutation, p.contract, p.watchdog]) removeQuietly(f)
       // a prompt the old job took over stdin goes with it (unless this start re-uses that very file)
       removeStdinPrompt(req.root, readJsonFile<{prompt_file?: unknown}>(p.meta), promptFile)
       // the new meta is the commit point of this start: no old one may stand in for it
@@ -184,11 +181,11 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
         },
       })
     } catch (error) {
-      // Nothing was spawned: leave no half-registered job behind.
-      if (!existsSync(paths.monitorPid)) {
-        for (const f of [paths.meta, paths.contract, paths.mutation, paths.heartbeat]) removeQuietly(f)
-        rmSync(paths.tmpDir, {recursive: true, force: true})
-      }
+      // The supervisor launched nothing (or ended what it launched): leave no half-registered job behind.
+      for (const f of [paths.meta, paths.contract, paths.mutation, paths.heartbeat, ...attemptFiles(paths)]) removeQuietly(f)
+      if (paths.layout === 'dir') removeIfEmpty(paths.log)
+      rmSync(paths.tmpDir, {recursive: true, force: true})
+      removeDirIfEmpty(paths.dir)
       throw error
     }
     return {paths, meta, launched, preflight}

@@ -1,11 +1,11 @@
 import {DxError, ExitCode} from '../errors.js'
-import {readIdentityFile, isAlive} from './identity.js'
 import {acquireJobLock} from './job-lock.js'
 import type {JobPaths} from './job-paths.js'
 import {isJobMeta, isOutcomeRecord, type JobMeta, type OutcomeRecord} from './job-meta.js'
-import {stopProcessGroup} from './kill-group.js'
+import {endJobProcesses, jobProcesses} from './job-processes.js'
 import {outcomeRecord} from './observe-job.js'
-import {readJsonFile, readRcFile, writeJsonAtomic} from './store.js'
+import {markStopping} from './stop-intent.js'
+import {readJsonFile, readRcFile, removeQuietly, writeJsonAtomic} from './store.js'
 import type {Heartbeat} from '../health/heartbeat.js'
 
 export interface StopResult {
@@ -25,22 +25,40 @@ export function readMetaOrThrow(paths: JobPaths): JobMeta {
   return r.value
 }
 
-/** Stop the job's whole process group (TERM, grace, KILL) and record it as killed by the user. Caller holds no lock. */
-export async function stopJobUnlocked(paths: JobPaths, meta: JobMeta, graceMs: number, reason = 'stopped_by_user'): Promise<StopResult> {
-  const monitor = readIdentityFile(paths.monitorPid)
-  const agent = readIdentityFile(paths.pid)
-  const pgid = monitor.kind === 'ok' ? monitor.identity.pid : undefined
-  const live = (agent.kind === 'ok' && isAlive(agent.identity)) || (monitor.kind === 'ok' && isAlive(monitor.identity))
+function isFinished(paths: JobPaths): boolean {
   const outcome = readJsonFile<OutcomeRecord>(paths.outcome)
-  const finished = (outcome.kind === 'ok' && isOutcomeRecord(outcome.value)) || readRcFile(paths.rc).kind !== 'missing'
-  if (!live || pgid === undefined) {
-    return {beads: paths.beads, provider: paths.provider, stopped: false, already_finished: finished || !live, remaining_pids: []}
+  return (outcome.kind === 'ok' && isOutcomeRecord(outcome.value)) || readRcFile(paths.rc).kind !== 'missing'
+}
+
+/**
+ * Stop everything of the job (its process group, found from any valid identity, and every process
+ * carrying its marker): TERM, grace, KILL. The `killed` outcome is written only once nothing is left,
+ * so an interrupted stop never records a job as stopped while its agent runs. Caller holds no lock.
+ */
+export async function stopJobUnlocked(paths: JobPaths, meta: JobMeta, graceMs: number, reason = 'stopped_by_user'): Promise<StopResult> {
+  const finished = isFinished(paths)
+  const running = jobProcesses(paths)
+  if (running.pids.length === 0) {
+    return {beads: paths.beads, provider: paths.provider, stopped: false, already_finished: true, remaining_pids: []}
+  }
+  if (finished) {
+    // only what the agent left behind runs on: end it, keep the job's own outcome
+    const r = await endJobProcesses(paths, graceMs)
+    return {beads: paths.beads, provider: paths.provider, stopped: false, already_finished: true, remaining_pids: r.remaining}
   }
   const hb = readJsonFile<Heartbeat>(paths.heartbeat)
   const startedAt = hb.kind === 'ok' && hb.value.attempt_started_at ? hb.value.attempt_started_at : meta.created_at
-  // Record the intent first, so a status racing the exit sees `killed`, not the signal's rc.
-  writeJsonAtomic(paths.outcome, outcomeRecord(meta, {state: 'killed', reason_code: reason}, {}, startedAt, new Date().toISOString(), null))
-  const r = await stopProcessGroup(pgid, graceMs)
+  markStopping(paths)
+  const r = await endJobProcesses(paths, graceMs)
+  if (r.remaining.length === 0) {
+    const rc = readRcFile(paths.rc)
+    try {
+      writeJsonAtomic(paths.outcome, outcomeRecord(meta, {state: 'killed', reason_code: reason}, {}, startedAt, new Date().toISOString(), rc.kind === 'ok' ? rc.value : null))
+      removeQuietly(paths.stopping)
+    } catch {
+      // a full root: `stopping` and the rc (or its absence) still say the stop ended the job
+    }
+  }
   return {beads: paths.beads, provider: paths.provider, stopped: true, already_finished: false, remaining_pids: r.remaining}
 }
 

@@ -1,4 +1,4 @@
-import {closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeFileSync, readFileSync} from 'node:fs'
+import {closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync, readFileSync} from 'node:fs'
 import {dirname} from 'node:path'
 import {randomBytes} from 'node:crypto'
 
@@ -8,7 +8,13 @@ export const DIR_MODE = 0o700
 export const MAX_ARTIFACT_BYTES = 1024 * 1024
 
 export function ensureDir(path: string): void {
-  mkdirSync(path, {recursive: true, mode: DIR_MODE})
+  try {
+    mkdirSync(path, {recursive: true, mode: DIR_MODE})
+  } catch (error) {
+    // recursive mkdir reports ENOENT for a read-only file system; ask once more without it for the real cause
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(dirname(path))) throw error
+    mkdirSync(path, {mode: DIR_MODE})
+  }
 }
 
 /** Write to a unique *.tmp beside the target, then rename: readers see the old file or the new one, never half. */
@@ -72,13 +78,33 @@ export function readJsonFile<T extends object>(path: string): ReadResult<T> {
   }
 }
 
-/** The supervisor writes the rc file as a decimal integer and a newline. */
-export function readRcFile(path: string): ReadResult<number> {
-  const r = readSmallFile(path, 64)
+/** What the supervisor wrote into `rc` (README "Artifacts"): "<status>[ leftover=<n>][ disk_full]". */
+export interface RcRecord {
+  exit_code: number
+  /** Processes the agent left in its group or marked with its job, ended by the supervisor. */
+  leftover: number
+  /** The supervisor could not write to the artifact root when the job ended. */
+  disk_full: boolean
+}
+
+export function parseRc(text: string): RcRecord | undefined {
+  const m = /^(\d{1,3})((?: (?:leftover=\d{1,6}|disk_full))*) *\n?[ \n]*$/.exec(text)
+  if (!m) return undefined
+  const left = /leftover=(\d+)/.exec(m[2])
+  return {exit_code: Number(m[1]), leftover: left ? Number(left[1]) : 0, disk_full: m[2].includes('disk_full')}
+}
+
+export function readRcRecord(path: string): ReadResult<RcRecord> {
+  const r = readSmallFile(path, 128)
   if (r.kind !== 'ok') return r
-  const m = /^(\d{1,3})\s*$/.exec(r.value)
-  if (!m) return {kind: 'corrupt', detail: 'not an exit status'}
-  return {kind: 'ok', value: Number(m[1])}
+  const rec = parseRc(r.value)
+  return rec ? {kind: 'ok', value: rec} : {kind: 'corrupt', detail: 'not an exit status'}
+}
+
+/** The exit status alone. */
+export function readRcFile(path: string): ReadResult<number> {
+  const r = readRcRecord(path)
+  return r.kind === 'ok' ? {kind: 'ok', value: r.value.exit_code} : r
 }
 
 export function removeQuietly(path: string): void {
@@ -97,4 +123,18 @@ export function readText(path: string): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/** Remove a file only if it is empty (a log the failed attempt created and nothing wrote to). */
+export function removeIfEmpty(path: string): void {
+  try {
+    if (statSync(path).size === 0) unlinkSync(path)
+  } catch {}
+}
+
+/** Remove a directory only if nothing is in it. */
+export function removeDirIfEmpty(path: string): void {
+  try {
+    rmdirSync(path)
+  } catch {}
 }

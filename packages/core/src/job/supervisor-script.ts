@@ -1,32 +1,73 @@
 /**
- * The detached supervisor: a POSIX sh in its own session and process group.
- * argv: $1 artifact dir, $2 beads id, $3 stdin file ('' = /dev/null), $4 timeout seconds ('' = none), then the agent command.
- * Secrets arrive as NAME=value lines on its stdin and are exported only to the agent; they never
+ * The detached supervisor: a POSIX sh in its own session and process group (README "Artifacts",
+ * "Reliability"). argv: $1 the job's directory, $2 stdin file ('' = /dev/null), $3 timeout seconds
+ * ('' = none), $4 grace seconds and $5 the same grace in tenths (for ending what an agent leaves
+ * behind and for --timeout's TERM → KILL), then the agent command.
+ *
+ * Secrets arrive as NAME=value lines on its stdin and are exported only to its children; they never
  * appear in argv or in this shell's /proc environ. The end of stdin is the commit point: the agent is
- * launched only if <beads>.meta exists by then, so a `start` killed before registering the job leaves
- * nothing running. It records the agent's own PID + start time, waits, and writes the exit status to
- * <beads>.rc through a rename.
+ * launched only if `meta` exists by then, so a `start` killed before registering the job leaves
+ * nothing running. Every file the record depends on is written or reserved BEFORE the agent starts
+ * (monitor.pid; pid.new and rc.new padded with spaces; log), so a full disk refuses the job instead
+ * of losing it: the agent's pid and its exit status are later written over the reserved bytes, which
+ * needs no new space, then renamed into place. One line on stdout tells `start` "ok" or "fail <what>".
+ * The agent carries DX_RUNNER_JOB=<job dir> in its environment, inherited by everything it starts
+ * (through setsid too), so the end of the job can find and end what it left behind.
+ * rc holds "<status>[ leftover=<n>][ disk_full]".
  */
 export const SUPERVISOR_SCRIPT = `
 set -f
 umask 077
-d=$1; b=$2; in=$3; to=$4; shift 4
+d=$1; in=$2; to=$3; g=$4; gt=$5; shift 5
 while IFS= read -r kv; do case $kv in *=*) export "$kv";; esac; done
 kv=
 exec 0</dev/null
-[ -f "$d/$b.meta" ] || exit 0
+[ -f "$d/meta" ] || exit 0
+say() { (printf '%s\\n' "$1") 2>/dev/null; }
+fail() { say "fail $1"; exit 0; }
 st() { _l=; read -r _l < "/proc/$1/stat" 2>/dev/null || { s=0; return 0; }; _r=\${_l##*) }; set -- $_r; s=\${20:-0}; }
 read -r boot < /proc/sys/kernel/random/boot_id
-st $$; printf '%s %s %s\\n' $$ "$s" "$boot" > "$d/$b.monitor.pid.tmp" && mv -f "$d/$b.monitor.pid.tmp" "$d/$b.monitor.pid"
+st $$
+{ printf '%s %s %s\\n' $$ "$s" "$boot" > "$d/monitor.pid.new" && mv -f "$d/monitor.pid.new" "$d/monitor.pid"; } 2>/dev/null || fail monitor.pid
+printf '%-95s\\n' '' 2>/dev/null > "$d/pid.new" || fail pid
+printf '%-47s\\n' '' 2>/dev/null > "$d/rc.new" || fail rc
+{ : >> "$d/log"; } 2>/dev/null || fail log
 sig=0
 trap 'sig=1' TERM INT HUP
-if [ -n "$in" ]; then "$@" < "$in" >> "$d/$b.log" 2>&1 & else "$@" < /dev/null >> "$d/$b.log" 2>&1 & fi
+if [ -n "$in" ]; then DX_RUNNER_JOB=$d "$@" < "$in" >> "$d/log" 2>&1 & else DX_RUNNER_JOB=$d "$@" < /dev/null >> "$d/log" 2>&1 & fi
 c=$!
-st $c; printf '%s %s %s\\n' "$c" "$s" "$boot" > "$d/$b.pid.tmp" && mv -f "$d/$b.pid.tmp" "$d/$b.pid"
+st $c
+{ printf '%-95s\\n' "$c $s $boot" 1<>"$d/pid.new" && mv -f "$d/pid.new" "$d/pid"; } 2>/dev/null || { kill -KILL $c; fail pid; }
+say ok
+exec >/dev/null 2>&1
 t=
-if [ -n "$to" ]; then ( sp=; trap 'kill $sp 2>/dev/null; exit 0' TERM; sleep "$to" & sp=$!; wait "$sp" && : > "$d/$b.timeout" && kill -TERM -$$ ) & t=$!; fi
-while :; do sig=0; wait "$c"; rc=$?; if [ "$sig" = 1 ] && kill -0 "$c" 2>/dev/null; then continue; fi; break; done
-[ -n "$t" ] && kill "$t" 2>/dev/null
-times > "$d/$b.cputime" 2>/dev/null
-printf '%s\\n' "$rc" > "$d/$b.rc.tmp" && mv -f "$d/$b.rc.tmp" "$d/$b.rc"
+if [ -n "$to" ]; then ( sp=; trap 'kill $sp; wait $sp; exit 0' USR1; sleep "$to" & sp=$!; wait $sp || exit 0; : > "$d/timeout"; trap '' TERM; kill -TERM -$$; sleep "$g" & sp=$!; wait $sp || exit 0; kill -KILL $c ) & t=$!; fi
+while :; do sig=0; wait "$c"; rc=$?; if [ "$sig" = 1 ] && kill -0 "$c"; then continue; fi; break; done
+[ -n "$t" ] && { kill -USR1 "$t"; wait "$t"; }
+df=
+{ times > "$d/cputime.new" && mv -f "$d/cputime.new" "$d/cputime"; } || df=1
+left() {
+  set +f
+  o=; mk=" $(grep -lsxzF "DX_RUNNER_JOB=$d" /proc/[0-9]*/environ | tr '\\n' ' ') "
+  for f in /proc/[0-9]*/stat; do
+    p=\${f#/proc/}; p=\${p%/stat}
+    [ "$p" = "$$" ] && continue
+    IFS= read -r l < "$f" || continue
+    set -- \${l##*) }
+    [ "$1" = Z ] && continue
+    case $mk in *" /proc/$p/environ "*) o="$o $p"; continue;; esac
+    [ "$3" = "$$" ] && o="$o $p"
+  done
+  set -f
+}
+n=0
+left
+if [ -n "$o" ]; then
+  for p in $o; do n=$((n+1)); done
+  kill -TERM $o
+  i=0; while [ $i -lt "$gt" ]; do sleep 0.1; left; [ -z "$o" ] && break; i=$((i+1)); done
+  [ -n "$o" ] && kill -KILL $o
+fi
+x=; [ "$n" -gt 0 ] && x=" leftover=$n"; [ -n "$df" ] && x="$x disk_full"
+printf '%-47s\\n' "$rc$x" 1<>"$d/rc.new" && mv -f "$d/rc.new" "$d/rc"
 `

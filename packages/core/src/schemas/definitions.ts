@@ -14,6 +14,7 @@ export const telemetryExtras = {
   cost_usd: {type: 'number', minimum: 0},
   tool_calls: nonNegInt,
   session_id: {type: 'string'},
+  leftover_processes: nonNegInt,
 } as const
 
 export const checkList = {

@@ -1,0 +1,97 @@
+import {readdirSync, readFileSync} from 'node:fs'
+import {isAlive, readIdentityFile} from './identity.js'
+import type {JobPaths} from './job-paths.js'
+import {ProcessTable, readProcStat} from './proc.js'
+
+/** The environment marker every process of a job carries (README "Reliability": what stop can reach). */
+export const JOB_MARKER = 'DX_RUNNER_JOB'
+
+/** Processes whose environment holds DX_RUNNER_JOB=<dir>: the agent and all it started, setsid or not. */
+export function markedProcesses(dir: string): number[] {
+  const needle = Buffer.from(`\0${JOB_MARKER}=${dir}\0`)
+  const first = Buffer.from(`${JOB_MARKER}=${dir}\0`)
+  const out: number[] = []
+  let names: string[] = []
+  try {
+    names = readdirSync('/proc')
+  } catch {
+    return out
+  }
+  for (const name of names) {
+    const c = name.charCodeAt(0)
+    if (c < 48 || c > 57 || Number(name) === process.pid) continue
+    let env: Buffer
+    try {
+      env = readFileSync(`/proc/${name}/environ`)
+    } catch {
+      continue
+    }
+    if (env.includes(needle) || env.subarray(0, first.length).equals(first)) out.push(Number(name))
+  }
+  return out
+}
+
+const ownGroup = (): number | undefined => readProcStat(process.pid)?.pgrp
+
+/**
+ * Everything that belongs to the job and still runs: the supervisor's process group (found from
+ * monitor.pid, or from the agent's own group when monitor.pid is gone), and every marked process.
+ */
+export function jobProcesses(paths: JobPaths): {groups: number[]; pids: number[]} {
+  const table = ProcessTable.scan()
+  const groups = new Set<number>()
+  for (const file of [paths.monitorPid, paths.pid]) {
+    const id = readIdentityFile(file)
+    if (id.kind !== 'ok' || !isAlive(id.identity, table)) continue
+    const pgrp = table.get(id.identity.pid)?.pgrp
+    if (pgrp !== undefined && pgrp > 1) groups.add(pgrp)
+  }
+  const mine = ownGroup()
+  if (mine !== undefined) groups.delete(mine)
+  const pids = new Set<number>()
+  for (const g of groups) for (const st of table.group(g)) pids.add(st.pid)
+  for (const pid of markedProcesses(paths.dir)) {
+    const st = table.get(pid)
+    if (st && st.state !== 'Z' && st.state !== 'X') pids.add(pid)
+  }
+  pids.delete(process.pid)
+  return {groups: [...groups], pids: [...pids]}
+}
+
+function signal(target: {groups: number[]; pids: number[]}, sig: NodeJS.Signals): void {
+  for (const g of target.groups) {
+    try {
+      process.kill(-g, sig)
+    } catch {}
+  }
+  for (const p of target.pids) {
+    try {
+      process.kill(p, sig)
+    } catch {}
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** TERM everything of the job, wait up to `graceMs`, then KILL what is left. Resolves once nothing is left (or 5 s after KILL). */
+export async function endJobProcesses(paths: JobPaths, graceMs: number): Promise<{found: number; remaining: number[]}> {
+  let now = jobProcesses(paths)
+  const found = now.pids.length
+  if (found === 0) return {found, remaining: []}
+  signal(now, 'SIGTERM')
+  const deadline = Date.now() + graceMs
+  while (Date.now() < deadline) {
+    await sleep(50)
+    now = jobProcesses(paths)
+    if (now.pids.length === 0) return {found, remaining: []}
+    // a child born after our TERM gets one too
+    signal(now, 'SIGTERM')
+  }
+  const hard = Date.now() + 5000
+  do {
+    signal(now, 'SIGKILL')
+    await sleep(50)
+    now = jobProcesses(paths)
+  } while (now.pids.length > 0 && Date.now() < hard)
+  return {found, remaining: now.pids}
+}
