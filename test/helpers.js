@@ -283,3 +283,40 @@ export function providerJobs(provider, envFor) {
     },
   }
 }
+
+/**
+ * A fake `claude` first on the sandbox's PATH: it answers --version and otherwise runs its stdin (the
+ * job's prompt) as a shell script, so a test scripts the agent's misbehaviour exactly. The cc-glm
+ * provider drives it like the real CLI. `sb.startScript(id, script, flags)` starts a job running it.
+ */
+export function fakeAgent(sb) {
+  const bin = join(sb.base, 'fake-bin')
+  mkdirSync(bin, {recursive: true})
+  writeFileSync(join(bin, 'claude'), '#!/bin/sh\ncase "$1" in --version) echo "2.1.197 (Claude Code)"; exit 0;; esac\nexec /bin/sh -s\n', {mode: 0o755})
+  Object.assign(sb.env, {PATH: `${bin}:${sb.env.PATH}`, CC_GLM_AUTH_TOKEN: TOKEN, CC_GLM_BASE_URL: 'http://127.0.0.1:9'})
+  sb.startScript = (id, script, flags = [], opts = {}) => {
+    const file = join(sb.base, `${id}.sh`)
+    writeFileSync(file, script)
+    const r = sb.run(['start', '--beads', id, '--provider', 'cc-glm', '--prompt-file', file, '--json', ...flags], opts)
+    let doc
+    try {
+      doc = JSON.parse(r.stdout)
+    } catch {}
+    return {...r, doc}
+  }
+  return sb
+}
+
+/** What a scripted agent prints to end like claude's own success (its stream-json result event). */
+export const CLAUDE_OK = `echo '{"type":"result","subtype":"success","is_error":false,"result":"done","session_id":"s-1"}'\n`
+
+/** Is this pid a live (non-zombie) process? */
+export function pidAlive(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
+    const s = stat.slice(stat.lastIndexOf(')') + 2)[0]
+    return s !== 'Z' && s !== 'X'
+  } catch {
+    return false
+  }
+}
