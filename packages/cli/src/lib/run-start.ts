@@ -58,7 +58,8 @@ export async function runStart(flags: StartFlags, providers: () => Promise<Loade
   }
 }
 
-const MAX_STDIN_PROMPT = 4 * 1024 * 1024
+/** The largest prompt `--prompt-file -` takes (and `start --host` sends). */
+export const MAX_STDIN_PROMPT = 4 * 1024 * 1024
 
 async function readStdinPrompt(): Promise<string> {
   if (process.stdin.isTTY) throw new DxError('--prompt-file - reads the prompt from stdin; pipe it in (stdin is a terminal)')

@@ -1,6 +1,7 @@
-import {closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeFileSync, readFileSync} from 'node:fs'
+import {mkdirSync, renameSync, unlinkSync, writeFileSync} from 'node:fs'
 import {dirname} from 'node:path'
 import {randomBytes} from 'node:crypto'
+import {readRegularFile} from './open-regular.js'
 
 export const FILE_MODE = 0o600
 export const DIR_MODE = 0o700
@@ -31,32 +32,10 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 
 export type ReadResult<T> = {kind: 'missing'} | {kind: 'corrupt'; detail: string} | {kind: 'ok'; value: T}
 
-/** Read a small text artifact; oversized or unreadable files are reported, never thrown. */
+/** Read a small text artifact; oversized, unreadable or non-regular files (FIFO, device) are reported, never thrown. */
 export function readSmallFile(path: string, limit = MAX_ARTIFACT_BYTES): ReadResult<string> {
-  let fd: number
-  try {
-    fd = openSync(path, 'r')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    return code === 'ENOENT' || code === 'ENOTDIR' ? {kind: 'missing'} : {kind: 'corrupt', detail: String(code)}
-  }
-  try {
-    const st = fstatSync(fd)
-    if (!st.isFile()) return {kind: 'corrupt', detail: 'not a regular file'}
-    if (st.size > limit) return {kind: 'corrupt', detail: `larger than ${limit} bytes`}
-    const buf = Buffer.alloc(st.size)
-    let off = 0
-    while (off < st.size) {
-      const n = readSync(fd, buf, off, st.size - off, off)
-      if (n === 0) break
-      off += n
-    }
-    return {kind: 'ok', value: buf.subarray(0, off).toString('utf8')}
-  } catch (error) {
-    return {kind: 'corrupt', detail: String((error as Error).message)}
-  } finally {
-    closeSync(fd)
-  }
+  const r = readRegularFile(path, limit)
+  return r.kind === 'ok' ? {kind: 'ok', value: r.value.toString('utf8')} : r
 }
 
 /** Read a JSON object artifact: missing, corrupt (empty, truncated, binary, huge, not an object) or ok. */
@@ -91,10 +70,8 @@ export function ensureParent(path: string): void {
   ensureDir(dirname(path))
 }
 
+/** A small text artifact, or undefined when it is missing, not a regular file, or too big. */
 export function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch {
-    return undefined
-  }
+  const r = readSmallFile(path)
+  return r.kind === 'ok' ? r.value : undefined
 }
