@@ -3,6 +3,7 @@ import {ExitCode, type PreflightReport, type ProviderV1} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
 import {hostFlag} from '../lib/shared-flags.js'
 import {getConfig} from '../lib/config.js'
+import {printable} from '../lib/printable.js'
 
 export default class Preflight extends DxCommand {
   static summary = 'Check that providers can run: binary, version, credentials, model policy.'
@@ -33,8 +34,8 @@ export default class Preflight extends DxCommand {
       this.printJson({passed, providers: reports.map((r) => ({provider: r.provider, passed: r.passed, checks: r.checks, ...(r.reason_code ? {reason_code: r.reason_code} : {})}))})
     } else {
       for (const r of reports) {
-        this.log(`${r.provider}: ${r.passed ? 'ok' : 'FAILED'}`)
-        for (const c of r.checks) this.log(`  ${c.status === 'ok' ? 'ok  ' : c.status === 'warn' ? 'warn' : 'FAIL'}  ${c.name}: ${c.detail}`)
+        this.log(`${printable(r.provider)}: ${r.passed ? 'ok' : 'FAILED'}`)
+        for (const c of r.checks) this.log(`  ${c.status === 'ok' ? 'ok  ' : c.status === 'warn' ? 'warn' : 'FAIL'}  ${printable(`${c.name}: ${c.detail}`)}`)
       }
     }
     if (!passed) process.exitCode = ExitCode.preflightFailed
