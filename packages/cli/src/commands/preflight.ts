@@ -7,7 +7,7 @@ import {printable} from '../lib/printable.js'
 
 export default class Preflight extends DxCommand {
   static summary = 'Check that providers can run: binary, version, credentials, model policy.'
-  static description = 'Runs every provider\'s checks (or one\'s). Exits 21 when a check fails, 20 for an unknown provider.'
+  static description = 'Runs every provider\'s checks (or one\'s). Exits 21 when a check fails, 20 for an unknown provider. A warn check does not fail it; a credential warning (a token file group or others can read) is also printed on stderr.'
   static examples = ['<%= config.bin %> preflight', '<%= config.bin %> preflight --provider cc-glm --json']
   static flags = {
     ...hostFlag,
