@@ -12,7 +12,7 @@ export async function preflight(ctx: ProviderContext): Promise<PreflightReport> 
   let reason: string | undefined
   checks.push(await binaryCheck('claude', findClaude(ctx.env.PATH), ctx, {install: 'npm i -g @anthropic-ai/claude-code'}))
   const auth = await authCheck(() => resolveAuth(ctx))
-  checks.push(auth.check)
+  checks.push(auth.check, ...auth.warnings)
   if (!auth.auth) reason = 'provider_auth_failed'
   const url = baseUrlFrom(ctx.env)
   checks.push(isHttpUrl(url) ? {name: 'base URL', status: 'ok', detail: url} : {name: 'base URL', status: 'fail', detail: `CC_GLM_BASE_URL ${JSON.stringify(url)} is not an http(s) URL`})

@@ -1,30 +1,12 @@
-import {readFileSync, statSync} from 'node:fs'
 import {checkCredential, DxError, ExitCode, findExecutable, isOpReference, opRead as readOp, Secret, type AuthResult, type ProviderContext} from '@dx-runner/core'
 import {baseUrlFrom} from './base-url.js'
+import {readTokenFile} from './token-file.js'
 
 export const DEFAULT_OP_URI = 'op://dev/Agent-Secrets-Production/ZAI_API_KEY'
 const SOURCES_HELP = 'set CC_GLM_AUTH_TOKEN, CC_GLM_TOKEN_FILE, ZAI_API_KEY or CC_GLM_OP_URI (or install the 1Password CLI `op` and sign in)'
 
 function checkToken(token: string, source: string, exitCode: number): string {
   return checkCredential(token, source, exitCode, SOURCES_HELP)
-}
-
-function readTokenFile(path: string): string {
-  let st
-  try {
-    st = statSync(path)
-  } catch {
-    throw new DxError(`CC_GLM_TOKEN_FILE ${path} does not exist`, {exitCode: ExitCode.tokenFile})
-  }
-  if (!st.isFile()) throw new DxError(`CC_GLM_TOKEN_FILE ${path} is not a regular file`, {exitCode: ExitCode.tokenFile})
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch {
-    throw new DxError(`CC_GLM_TOKEN_FILE ${path} is not readable`, {exitCode: ExitCode.tokenFile})
-  }
-  if (!text.trim()) throw new DxError(`CC_GLM_TOKEN_FILE ${path} is empty`, {exitCode: ExitCode.tokenFile})
-  return checkToken(text, 'CC_GLM_TOKEN_FILE', ExitCode.tokenFile)
 }
 
 function opRead(ref: string, ctx: ProviderContext): Promise<string> {
@@ -35,13 +17,17 @@ function opRead(ref: string, ctx: ProviderContext): Promise<string> {
 /** The first credential source present wins: CC_GLM_AUTH_TOKEN, CC_GLM_TOKEN_FILE, ZAI_API_KEY, CC_GLM_OP_URI, the default op:// reference. */
 export async function resolveAuth(ctx: ProviderContext): Promise<AuthResult> {
   const env = ctx.env
-  const done = (source: string, token: string): AuthResult => ({
+  const done = (source: string, token: string, warnings: AuthResult['warnings'] = []): AuthResult => ({
     source,
     env: {ANTHROPIC_AUTH_TOKEN: new Secret(token)},
     plainEnv: {ANTHROPIC_BASE_URL: baseUrlFrom(env)},
+    ...(warnings.length > 0 ? {warnings} : {}),
   })
   if (env.CC_GLM_AUTH_TOKEN) return done('CC_GLM_AUTH_TOKEN', checkToken(env.CC_GLM_AUTH_TOKEN, 'CC_GLM_AUTH_TOKEN', ExitCode.authFailed))
-  if (env.CC_GLM_TOKEN_FILE) return done('CC_GLM_TOKEN_FILE', readTokenFile(env.CC_GLM_TOKEN_FILE))
+  if (env.CC_GLM_TOKEN_FILE) {
+    const file = readTokenFile(env.CC_GLM_TOKEN_FILE, SOURCES_HELP)
+    return done('CC_GLM_TOKEN_FILE', file.token, file.warnings)
+  }
   if (env.ZAI_API_KEY) {
     const v = env.ZAI_API_KEY.trim()
     return isOpReference(v) ? done(v, await opRead(v, ctx)) : done('ZAI_API_KEY', checkToken(v, 'ZAI_API_KEY', ExitCode.authFailed))

@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import {execFileSync} from 'node:child_process'
 import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
@@ -81,6 +82,23 @@ describe('cc-glm resolveAuth', () => {
       const e = await rejects(resolveAuth(ctx({CC_GLM_TOKEN_FILE: f})))
       expect(e.exitCode, f).to.equal(11)
       expect(e.message).to.include('CC_GLM_TOKEN_FILE')
+    }
+  })
+  it('CC_GLM_TOKEN_FILE as a FIFO → exit 11 at once (not waited on)', async () => {
+    const fifo = join(dir, 'fifo-token')
+    execFileSync('mkfifo', [fifo])
+    const e = await rejects(resolveAuth(ctx({CC_GLM_TOKEN_FILE: fifo})))
+    expect(e.exitCode).to.equal(11)
+    expect(e.message).to.include('not a regular file')
+  })
+  it('a CC_GLM_TOKEN_FILE group or others can access carries a warning; 0600 none', async () => {
+    const f = join(dir, 'open-token')
+    writeFileSync(f, 'tok-open\n')
+    for (const [mode, warned] of [[0o644, true], [0o640, true], [0o604, true], [0o600, false], [0o400, false]]) {
+      chmodSync(f, mode)
+      const auth = await resolveAuth(ctx({CC_GLM_TOKEN_FILE: f}))
+      expect(auth.env.ANTHROPIC_AUTH_TOKEN.reveal(), mode.toString(8)).to.equal('tok-open')
+      expect((auth.warnings ?? []).map((w) => w.name), mode.toString(8)).to.deep.equal(warned ? ['token file'] : [])
     }
   })
   it('uses CC_GLM_BASE_URL, else Z.ai', async () => {

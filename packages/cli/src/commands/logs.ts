@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
-import {closeSync, openSync, readSync, statSync} from 'node:fs'
-import {artifactRoot, DxError, ExitCode, findJob, isJobActive, readTailLines, validateBeadsId} from '@dx-runner/core'
+import {closeSync, readSync, statSync} from 'node:fs'
+import {artifactRoot, DxError, ExitCode, findJob, isJobActive, openRegularFile, readTailLines, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
 import {hostFlag} from '../lib/shared-flags.js'
 
@@ -46,8 +46,10 @@ export default class Logs extends DxCommand {
     while (!stopping) {
       const now = size()
       if (now.ino !== pos.ino || now.size < pos.size) pos = {size: 0, ino: now.ino} // rotated by a restart
-      if (now.size > pos.size) {
-        const fd = openSync(paths.log, 'r')
+      // a log that is not a regular file (FIFO, device) is never opened: it would block or never end
+      const opened = now.size > pos.size ? openRegularFile(paths.log) : undefined
+      if (opened?.kind === 'ok') {
+        const {fd} = opened
         try {
           const buf = Buffer.alloc(Math.min(now.size - pos.size, 1024 * 1024))
           const n = readSync(fd, buf, 0, buf.length, pos.size)

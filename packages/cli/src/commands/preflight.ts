@@ -3,10 +3,11 @@ import {ExitCode, type PreflightReport, type ProviderV1} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
 import {hostFlag} from '../lib/shared-flags.js'
 import {getConfig} from '../lib/config.js'
+import {printable} from '../lib/printable.js'
 
 export default class Preflight extends DxCommand {
   static summary = 'Check that providers can run: binary, version, credentials, model policy.'
-  static description = 'Runs every provider\'s checks (or one\'s). Exits 21 when a check fails, 20 for an unknown provider.'
+  static description = 'Runs every provider\'s checks (or one\'s). Exits 21 when a check fails, 20 for an unknown provider. A warn check does not fail it; a credential warning (a token file group or others can read) is also printed on stderr.'
   static examples = ['<%= config.bin %> preflight', '<%= config.bin %> preflight --provider cc-glm --json']
   static flags = {
     ...hostFlag,
@@ -33,8 +34,8 @@ export default class Preflight extends DxCommand {
       this.printJson({passed, providers: reports.map((r) => ({provider: r.provider, passed: r.passed, checks: r.checks, ...(r.reason_code ? {reason_code: r.reason_code} : {})}))})
     } else {
       for (const r of reports) {
-        this.log(`${r.provider}: ${r.passed ? 'ok' : 'FAILED'}`)
-        for (const c of r.checks) this.log(`  ${c.status === 'ok' ? 'ok  ' : c.status === 'warn' ? 'warn' : 'FAIL'}  ${c.name}: ${c.detail}`)
+        this.log(`${printable(r.provider)}: ${r.passed ? 'ok' : 'FAILED'}`)
+        for (const c of r.checks) this.log(`  ${c.status === 'ok' ? 'ok  ' : c.status === 'warn' ? 'warn' : 'FAIL'}  ${printable(`${c.name}: ${c.detail}`)}`)
       }
     }
     if (!passed) process.exitCode = ExitCode.preflightFailed

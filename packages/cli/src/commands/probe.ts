@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 import {ExitCode} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
 import {hostFlag} from '../lib/shared-flags.js'
+import {printable} from '../lib/printable.js'
 
 export default class Probe extends DxCommand {
   static summary = 'Send one tiny real request through a provider: does the model answer now?'
@@ -20,7 +21,7 @@ export default class Probe extends DxCommand {
     const provider = (await this.providers()).get(flags.provider)
     const r = await provider.probe({env: process.env, cwd: process.cwd(), timeoutMs: flags.timeout * 1000}, flags.model)
     if (flags.json) this.printJson(r)
-    else this.log(`${r.provider} ${r.model}: ${r.answered ? 'answered' : 'NOT answered'} in ${r.latency_ms} ms (${r.reason_code})${r.detail ? ` ${r.detail}` : ''}`)
+    else this.log(printable(`${r.provider} ${r.model}: ${r.answered ? 'answered' : 'NOT answered'} in ${r.latency_ms} ms (${r.reason_code})${r.detail ? ` ${r.detail}` : ''}`))
     if (!r.answered) process.exitCode = ExitCode.preflightFailed
   }
 }

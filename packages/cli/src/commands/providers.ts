@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {DxCommand} from '../lib/base-command.js'
 import {table} from '../lib/views.js'
+import {printable} from '../lib/printable.js'
 
 export default class Providers extends DxCommand {
   static summary = 'Installed providers: package, version, default model.'
@@ -29,6 +30,6 @@ export default class Providers extends DxCommand {
       return
     }
     process.stdout.write(table(['NAME', 'PACKAGE', 'VERSION', 'DEFAULT MODEL'], providers.map((p) => [p.name, p.package, p.version, p.default_model])))
-    for (const i of incompatible) this.log(`incompatible: ${i.package}@${i.version}: ${i.reason}`)
+    for (const i of incompatible) this.log(printable(`incompatible: ${i.package}@${i.version}: ${i.reason}`))
   }
 }

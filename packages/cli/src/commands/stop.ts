@@ -3,6 +3,7 @@ import {artifactRoot, DxError, ExitCode, findJob, stopJob, validateBeadsId, reso
 import {DxCommand} from '../lib/base-command.js'
 import {hostFlag} from '../lib/shared-flags.js'
 import {observeAll} from '../lib/observe.js'
+import {printable} from '../lib/printable.js'
 
 export default class Stop extends DxCommand {
   static summary = 'Stop a job\'s whole process group.'
@@ -27,7 +28,7 @@ export default class Stop extends DxCommand {
     const [view] = await observeAll([paths], await this.providers(), resolveThresholds(process.env))
     const doc = {...r, state: view.state, reason_code: view.reason_code}
     if (flags.json) this.printJson(doc)
-    else if (r.stopped) this.log(`stopped ${beads}: ${view.state} ${view.reason_code}`)
-    else this.log(`${beads} was not running: ${view.state} ${view.reason_code}`)
+    else if (r.stopped) this.log(printable(`stopped ${beads}: ${view.state} ${view.reason_code}`))
+    else this.log(printable(`${beads} was not running: ${view.state} ${view.reason_code}`))
   }
 }

@@ -7,6 +7,7 @@ import {join} from 'node:path'
 import {DxCommand, thresholdFlags, thresholdsFrom} from '../lib/base-command.js'
 import {observeAll} from '../lib/observe.js'
 import {interruptibleSleep} from '../lib/views.js'
+import {printable} from '../lib/printable.js'
 
 export default class Watchdog extends DxCommand {
   static summary = 'Check every job each round; restart stalled and no-op ones with backoff; block what needs a person.'
@@ -35,7 +36,7 @@ export default class Watchdog extends DxCommand {
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
         .join(' ')
-      this.log(`watchdog: ${String(action)}${beads ? ` ${String(beads)}` : ''}${detail ? ` ${detail}` : ''}`)
+      this.log(printable(`watchdog: ${String(action)}${beads ? ` ${String(beads)}` : ''}${detail ? ` ${detail}` : ''}`))
     }
   }
 

@@ -1,8 +1,8 @@
 import {spawn} from 'node:child_process'
-import {readFileSync} from 'node:fs'
-import {DxError, ExitCode, runBounded, validatePromptFile} from '@dx-runner/core'
+import {DxError, ExitCode, readRegularFile, runBounded, validatePromptFile} from '@dx-runner/core'
 import {takeOption} from './argv.js'
 import {getConfig} from './config.js'
+import {MAX_STDIN_PROMPT} from './run-start.js'
 
 /**
  * Remote dispatch over OpenSSH: the other side runs the same dx-runner, driven through
@@ -123,7 +123,11 @@ export async function runRemoteCommand(hostName: string, argv: string[]): Promis
   if (command === 'start' && !argv.includes('--help') && !argv.includes('-h')) {
     const t = takeOption(argv, 'prompt-file')
     if (!t?.value) throw new DxError('--prompt-file is required: a readable, non-empty file')
-    input = readFileSync(validatePromptFile(t.value, process.cwd()))
+    const file = validatePromptFile(t.value, process.cwd())
+    // the host refuses a prompt over this size on stdin anyway; a file swapped for a FIFO since the check is not waited on
+    const read = readRegularFile(file, MAX_STDIN_PROMPT)
+    if (read.kind !== 'ok') throw new DxError(`prompt file ${JSON.stringify(t.value)} cannot be sent: ${read.kind === 'missing' ? 'not found' : read.detail}`)
+    input = read.value
     remoteArgs = t.rest
     remoteArgs.splice(t.at, 0, '--prompt-file', '-')
   }

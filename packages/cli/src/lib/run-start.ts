@@ -8,6 +8,7 @@ import {
 import {getConfig} from './config.js'
 import type {LoadedProviders} from './providers.js'
 import {launchDoc} from './views.js'
+import {printable} from './printable.js'
 
 export interface StartFlags {
   beads: string
@@ -58,7 +59,8 @@ export async function runStart(flags: StartFlags, providers: () => Promise<Loade
   }
 }
 
-const MAX_STDIN_PROMPT = 4 * 1024 * 1024
+/** The largest prompt `--prompt-file -` takes (and `start --host` sends). */
+export const MAX_STDIN_PROMPT = 4 * 1024 * 1024
 
 async function readStdinPrompt(): Promise<string> {
   if (process.stdin.isTTY) throw new DxError('--prompt-file - reads the prompt from stdin; pipe it in (stdin is a terminal)')
@@ -123,6 +125,6 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
 function finish(r: StartResult, flags: StartFlags): string {
   const doc = launchDoc(r.meta, r.paths, r.launched, r.meta.created_at)
   if (flags.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
-  else process.stdout.write(`started ${doc.beads} provider=${doc.provider} pid=${doc.pid} model=${doc.selected_model}${doc.fallback_reason === 'none' ? '' : ` fallback="${doc.fallback_reason}"`} log=${doc.log_file}\n`)
+  else process.stdout.write(`${printable(`started ${doc.beads} provider=${doc.provider} pid=${doc.pid} model=${doc.selected_model}${doc.fallback_reason === 'none' ? '' : ` fallback="${doc.fallback_reason}"`} log=${doc.log_file}`)}\n`)
   return `preflight ${r.preflight.checks.map((c) => `${c.name}=${c.status}`).join(' ')}; supervisor ${r.launched.monitor.pid}, agent ${r.launched.agent.pid}`
 }

@@ -2,6 +2,7 @@ import {artifactRoot, checkExitCode, findJob, listJobs, validateBeadsId, type Th
 import {observeAll} from './observe.js'
 import type {LoadedProviders} from './providers.js'
 import {checkDoc, statusRow, statusTable, type StatusRow} from './views.js'
+import {printable} from './printable.js'
 
 export interface StatusOptions {
   beads?: string
@@ -41,6 +42,6 @@ export async function runCheck(beadsRaw: string, json: boolean, providers: Provi
     doc = checkDoc(view, now)
   }
   if (json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
-  else process.stdout.write(`${doc.beads} ${doc.state} ${doc.reason_code}${doc.exit_code === '-' ? '' : ` rc=${doc.exit_code}`}\n`)
+  else process.stdout.write(`${printable(`${doc.beads} ${doc.state} ${doc.reason_code}`)}${doc.exit_code === '-' ? '' : ` rc=${doc.exit_code}`}\n`)
   return checkExitCode(doc.state as Parameters<typeof checkExitCode>[0])
 }

@@ -1,3 +1,4 @@
+import {printable, markdownCell} from './printable.js'
 import {formatElapsed, type GateResult, type JobMeta, type JobPaths, type JobView, type Launched} from '@dx-runner/core'
 
 export interface StatusRow {
@@ -75,21 +76,22 @@ export function reportDoc(v: JobView, gates?: GateResult[]) {
 }
 
 export function reportMarkdown(doc: Record<string, unknown>): string {
-  const lines = [`# dx-runner report: ${String(doc.beads)}`, '', '| field | value |', '| --- | --- |']
+  const lines = [`# dx-runner report: ${printable(String(doc.beads))}`, '', '| field | value |', '| --- | --- |']
   for (const [k, v] of Object.entries(doc)) {
     if (k === 'gates') continue
-    lines.push(`| ${k} | ${v === null || v === undefined ? '-' : String(v).replaceAll('|', '\\|')} |`)
+    lines.push(`| ${markdownCell(k)} | ${v === null || v === undefined ? '-' : markdownCell(String(v))} |`)
   }
   const gates = doc.gates as GateResult[] | undefined
   if (gates && gates.length > 0) {
     lines.push('', '## Gates', '', '| gate | passed | reason |', '| --- | --- | --- |')
-    for (const g of gates) lines.push(`| ${g.gate} | ${g.passed ? 'yes' : 'no'} | ${g.reason_code ?? '-'} |`)
+    for (const g of gates) lines.push(`| ${markdownCell(g.gate)} | ${g.passed ? 'yes' : 'no'} | ${markdownCell(g.reason_code ?? '-')} |`)
   }
   return `${lines.join('\n')}\n`
 }
 
-/** Aligned columns, like `ps`. */
-export function table(headers: string[], rows: string[][]): string {
+/** Aligned columns, like `ps`; cells are printable (an agent's text cannot add a line or move the cursor). */
+export function table(headers: string[], cells: string[][]): string {
+  const rows = cells.map((r) => r.map(printable))
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)))
   const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')
   return [fmt(headers), ...rows.map(fmt)].join('\n') + '\n'

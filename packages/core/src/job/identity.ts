@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs'
+import {readSmallFile} from './store.js'
 import {bootId, readProcStat, type ProcessTable} from './proc.js'
 
 /** A PID alone is not identity: a process is ours only if pid, start time and boot all match. */
@@ -29,15 +29,11 @@ export function parseIdentity(text: string): ProcessIdentity | undefined {
 
 export type IdentityFile = {kind: 'missing'} | {kind: 'corrupt'} | {kind: 'ok'; identity: ProcessIdentity}
 
+/** A .pid file: a FIFO, a device or anything over 200 bytes is corrupt, never waited on or read whole. */
 export function readIdentityFile(path: string): IdentityFile {
-  let text: string
-  try {
-    text = readFileSync(path, 'latin1')
-  } catch {
-    return {kind: 'missing'}
-  }
-  if (text.length > 200) return {kind: 'corrupt'}
-  const identity = parseIdentity(text)
+  const r = readSmallFile(path, 200)
+  if (r.kind !== 'ok') return {kind: r.kind}
+  const identity = parseIdentity(r.value)
   return identity ? {kind: 'ok', identity} : {kind: 'corrupt'}
 }
 

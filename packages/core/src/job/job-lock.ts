@@ -1,8 +1,8 @@
 import {randomBytes} from 'node:crypto'
-import {linkSync, lstatSync, readFileSync, readlinkSync, renameSync, symlinkSync, unlinkSync} from 'node:fs'
+import {linkSync, lstatSync, readlinkSync, renameSync, symlinkSync, unlinkSync} from 'node:fs'
 import {DxError} from '../errors.js'
 import {formatIdentity, identityOf, isAlive, parseIdentity} from './identity.js'
-import {ensureParent} from './store.js'
+import {ensureParent, readSmallFile} from './store.js'
 
 export interface JobLock {
   release(): void
@@ -28,11 +28,9 @@ function readHolder(path: string): string | undefined {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EINVAL') return undefined
   }
-  try {
-    return readFileSync(path, 'latin1').slice(0, 256)
-  } catch {
-    return undefined
-  }
+  // a lock file of an older version (never a FIFO or device: those are read as nothing)
+  const r = readSmallFile(path, 256)
+  return r.kind === 'ok' ? r.value : r.kind === 'corrupt' ? '' : undefined
 }
 
 /** Is the lock at `path` (whose holder read `text`) held by nobody: a dead holder, or an old anonymous lock? */

@@ -5,6 +5,7 @@ import type {JobPaths} from './job-paths.js'
 import type {JobMeta} from './job-meta.js'
 import {launchSupervisor, type Launched} from './launch-supervisor.js'
 import {snapshotWorktree} from './mutations.js'
+import {warnOnce} from '../provider/warn-once.js'
 import {ensureDir, writeFileAtomic, writeJsonAtomic, readJsonFile} from './store.js'
 import {dirname, isAbsolute, resolve} from 'node:path'
 import type {MutationSnapshot} from './mutations.js'
@@ -22,10 +23,12 @@ export interface AttemptOptions {
   commit: () => void
 }
 
-/** Resolve the provider's credential (exit 10/11 on failure) for a job about to launch. */
+/** Resolve the provider's credential (exit 10/11 on failure) for a job about to launch; its warnings go to stderr. */
 export async function resolveJobAuth(provider: ProviderV1, ctx: ProviderContext): Promise<AuthResult> {
   try {
-    return await provider.resolveAuth(ctx)
+    const auth = await provider.resolveAuth(ctx)
+    for (const w of auth.warnings ?? []) warnOnce(w.detail)
+    return auth
   } catch (error) {
     if (error && typeof error === 'object' && 'exitCode' in error) throw error
     throw new DxError(`${provider.name}: could not resolve credentials: ${(error as Error).message}`, {exitCode: ExitCode.authFailed})

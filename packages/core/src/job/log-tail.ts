@@ -1,15 +1,13 @@
-import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
+import {closeSync, readSync} from 'node:fs'
+import {openRegularFile} from './open-regular.js'
 
-/** The last `maxBytes` of a file as whole lines (a partial first line is dropped). */
+/** The last `maxBytes` of a file as whole lines (a partial first line is dropped); a FIFO or device has none. */
 export function readTailLines(path: string, maxBytes: number): string[] {
-  let fd: number
+  const opened = openRegularFile(path)
+  if (opened.kind !== 'ok') return []
+  const {fd} = opened
   try {
-    fd = openSync(path, 'r')
-  } catch {
-    return []
-  }
-  try {
-    const size = fstatSync(fd).size
+    const size = opened.stat.size
     const start = Math.max(0, size - maxBytes)
     const len = size - start
     const buf = Buffer.alloc(len)

@@ -16,6 +16,7 @@ import {ensureDir, readJsonFile, removeDirIfEmpty, removeIfEmpty, removeQuietly,
 import {attemptFiles} from './attempt-files.js'
 import {keepLogsFrom, rotateLogs} from './rotate-logs.js'
 import {faultPoint} from './fault-point.js'
+import {cachedPreflight} from './preflight-cache.js'
 
 export interface StartRequest {
   root: string
@@ -74,21 +75,6 @@ function resolveWorktree(raw: string | undefined, cwd: string, prefixes: string[
   }
   if (!isDirectory(abs)) throw new DxError(`worktree ${abs} is not a directory`)
   return realpathSync(abs)
-}
-
-async function cachedPreflight(root: string, provider: ProviderV1, ctx: ProviderContext, ttlSec: number): Promise<PreflightReport> {
-  const cachePath = resolve(root, '.cache', `preflight-${provider.name}.json`)
-  const key = `${ctx.env.PATH ?? ''}|${ctx.env.HOME ?? ''}|${(ctx.fallbackModels ?? []).join(',')}`
-  const cached = readJsonFile<{at: number; key: string; report: PreflightReport}>(cachePath)
-  if (cached.kind === 'ok' && cached.value.key === key && Date.now() - cached.value.at < ttlSec * 1000 && cached.value.report?.passed) {
-    return cached.value.report
-  }
-  const report = await provider.preflight(ctx)
-  if (report.passed) {
-    ensureDir(resolve(root, '.cache'))
-    writeJsonAtomic(cachePath, {at: Date.now(), key, report})
-  }
-  return report
 }
 
 /** Validate, gate, preflight, register and launch. Nothing is written before every check passed. */

@@ -1,20 +1,17 @@
-import {closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync, readFileSync} from 'node:fs'
+import {renameSync, rmdirSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
 import {dirname} from 'node:path'
 import {randomBytes} from 'node:crypto'
+import {readRegularFile} from './open-regular.js'
+import {makeDirs} from './make-dirs.js'
 
 export const FILE_MODE = 0o600
 export const DIR_MODE = 0o700
 /** Artifacts larger than this are treated as corrupt rather than parsed. */
 export const MAX_ARTIFACT_BYTES = 1024 * 1024
 
+/** mkdir -p that reports the real cause (EROFS, ENOSPC), not the ENOENT Node's recursive mkdir gives. */
 export function ensureDir(path: string): void {
-  try {
-    mkdirSync(path, {recursive: true, mode: DIR_MODE})
-  } catch (error) {
-    // recursive mkdir reports ENOENT for a read-only file system; ask once more without it for the real cause
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(dirname(path))) throw error
-    mkdirSync(path, {mode: DIR_MODE})
-  }
+  makeDirs(path, DIR_MODE)
 }
 
 /** Write to a unique *.tmp beside the target, then rename: readers see the old file or the new one, never half. */
@@ -37,32 +34,10 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 
 export type ReadResult<T> = {kind: 'missing'} | {kind: 'corrupt'; detail: string} | {kind: 'ok'; value: T}
 
-/** Read a small text artifact; oversized or unreadable files are reported, never thrown. */
+/** Read a small text artifact; oversized, unreadable or non-regular files (FIFO, device) are reported, never thrown. */
 export function readSmallFile(path: string, limit = MAX_ARTIFACT_BYTES): ReadResult<string> {
-  let fd: number
-  try {
-    fd = openSync(path, 'r')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    return code === 'ENOENT' || code === 'ENOTDIR' ? {kind: 'missing'} : {kind: 'corrupt', detail: String(code)}
-  }
-  try {
-    const st = fstatSync(fd)
-    if (!st.isFile()) return {kind: 'corrupt', detail: 'not a regular file'}
-    if (st.size > limit) return {kind: 'corrupt', detail: `larger than ${limit} bytes`}
-    const buf = Buffer.alloc(st.size)
-    let off = 0
-    while (off < st.size) {
-      const n = readSync(fd, buf, off, st.size - off, off)
-      if (n === 0) break
-      off += n
-    }
-    return {kind: 'ok', value: buf.subarray(0, off).toString('utf8')}
-  } catch (error) {
-    return {kind: 'corrupt', detail: String((error as Error).message)}
-  } finally {
-    closeSync(fd)
-  }
+  const r = readRegularFile(path, limit)
+  return r.kind === 'ok' ? {kind: 'ok', value: r.value.toString('utf8')} : r
 }
 
 /** Read a JSON object artifact: missing, corrupt (empty, truncated, binary, huge, not an object) or ok. */
@@ -117,12 +92,10 @@ export function ensureParent(path: string): void {
   ensureDir(dirname(path))
 }
 
+/** A small text artifact, or undefined when it is missing, not a regular file, or too big. */
 export function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch {
-    return undefined
-  }
+  const r = readSmallFile(path)
+  return r.kind === 'ok' ? r.value : undefined
 }
 
 /** Remove a file only if it is empty (a log the failed attempt created and nothing wrote to). */

@@ -4,14 +4,20 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {DxError} from '../errors.js'
 import type {AuthResult, PreflightCheck, ProviderContext} from './provider-v1.js'
+import {warnOnce} from './warn-once.js'
 
-/** A preflight's `auth` check: where the credential came from, or why none resolved (never the secret). */
-export async function authCheck(resolve: () => Promise<AuthResult>): Promise<{check: PreflightCheck; auth?: AuthResult}> {
+/**
+ * A preflight's `auth` check: where the credential came from, or why none resolved (never the secret);
+ * and a `warn` check for each of the credential's warnings, which also go to stderr (once).
+ */
+export async function authCheck(resolve: () => Promise<AuthResult>): Promise<{check: PreflightCheck; auth?: AuthResult; warnings: PreflightCheck[]}> {
   try {
     const auth = await resolve()
-    return {check: {name: 'auth', status: 'ok', detail: `from ${auth.source}`}, auth}
+    for (const w of auth.warnings ?? []) warnOnce(w.detail)
+    const warnings = (auth.warnings ?? []).map((w): PreflightCheck => ({name: w.name, status: 'warn', detail: w.detail}))
+    return {check: {name: 'auth', status: 'ok', detail: `from ${auth.source}`}, auth, warnings}
   } catch (error) {
-    return {check: {name: 'auth', status: 'fail', detail: DxError.isInstance(error) ? error.message : String(error)}}
+    return {check: {name: 'auth', status: 'fail', detail: DxError.isInstance(error) ? error.message : String(error)}, warnings: []}
   }
 }
 

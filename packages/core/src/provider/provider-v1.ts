@@ -36,6 +36,14 @@ export interface AuthResult {
   env: Record<string, Secret>
   /** Non-secret settings that go with the credential (e.g. the endpoint it is valid for). */
   plainEnv?: Record<string, string>
+  /** What the user should fix that does not stop the job (a token file others can read): stderr and preflight `warn` checks. */
+  warnings?: AuthWarning[]
+}
+
+/** A credential problem worth a warning: `name` is the preflight check's name, `detail` the one line shown. */
+export interface AuthWarning {
+  name: string
+  detail: string
 }
 
 export interface ProbeResult {

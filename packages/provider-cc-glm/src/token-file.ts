@@ -1,0 +1,30 @@
+import {checkCredential, DxError, ExitCode, NOT_REGULAR, readRegularFile, type AuthWarning} from '@dx-runner/core'
+
+/** A token file is a few hundred bytes; anything bigger is not one. */
+const MAX_TOKEN_FILE_BYTES = 64 * 1024
+
+/** Like ssh with a private key: a token file any other user may read (or replace) deserves a warning. */
+export function tokenFileTooOpen(mode: number): boolean {
+  return (mode & 0o077) !== 0
+}
+
+export interface TokenFile {
+  token: string
+  warnings: AuthWarning[]
+}
+
+/** CC_GLM_TOKEN_FILE: a regular, non-empty file (exit 11 otherwise); group/other access is a warning, not a refusal. */
+export function readTokenFile(path: string, help: string): TokenFile {
+  const read = readRegularFile(path, MAX_TOKEN_FILE_BYTES)
+  const fail = (why: string) => new DxError(`CC_GLM_TOKEN_FILE ${path} ${why}`, {exitCode: ExitCode.tokenFile})
+  if (read.kind === 'missing') throw fail('does not exist')
+  if (read.kind === 'corrupt') throw fail(read.detail === NOT_REGULAR.detail ? 'is not a regular file' : `is not readable (${read.detail})`)
+  const text = read.value.toString('utf8')
+  if (!text.trim()) throw fail('is empty')
+  const token = checkCredential(text, 'CC_GLM_TOKEN_FILE', ExitCode.tokenFile, help)
+  const mode = read.stat.mode & 0o777
+  const warnings: AuthWarning[] = tokenFileTooOpen(mode)
+    ? [{name: 'token file', detail: `CC_GLM_TOKEN_FILE ${path} is accessible by group or others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 ${path}`}]
+    : []
+  return {token, warnings}
+}
