@@ -5,7 +5,7 @@ import {hostFlag} from '../lib/shared-flags.js'
 
 export default class Prune extends DxCommand {
   static summary = 'Remove the records of jobs that are not running.'
-  static description = 'Finished, ghost (files without metadata), corrupt and dead-PID jobs lose every artifact. A live job is never touched.'
+  static description = 'Finished, ghost (files without metadata), corrupt and dead-PID jobs lose every artifact (the job\'s directory). Processes still carrying a pruned job\'s DX_RUNNER_JOB marker are ended first. A live job is never touched.'
   static examples = ['<%= config.bin %> prune', '<%= config.bin %> prune --beads bd-123 --json']
   static flags = {
     ...hostFlag,

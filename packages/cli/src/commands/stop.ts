@@ -7,7 +7,7 @@ import {printable} from '../lib/printable.js'
 
 export default class Stop extends DxCommand {
   static summary = 'Stop a job\'s whole process group.'
-  static description = 'Sends TERM to the agent\'s process group (its children too), waits --grace seconds, then KILL. The outcome is `killed` / `stopped_by_user`.'
+  static description = 'Sends TERM to the job\'s process group (found from monitor.pid or from the agent itself) and to every process carrying the job\'s DX_RUNNER_JOB marker (children that called setsid too), waits --grace seconds, then KILL. The outcome `killed` / `stopped_by_user` is written once nothing is left; an interrupted stop leaves the job running and reading as running. Works on a full artifact root.'
   static examples = ['<%= config.bin %> stop --beads bd-123']
   static flags = {
     ...hostFlag,
