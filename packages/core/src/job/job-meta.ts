@@ -1,4 +1,4 @@
-/** <beads>.meta: what the job is. Written once at start; restart changes only `retries` (and `blocked` via the watchdog). */
+/** <provider>/<beads>/meta: what the job is. Written once at start; restart changes only `retries` (and `blocked` via the watchdog). */
 export interface JobMeta {
   schema_version: 1
   beads: string
@@ -16,7 +16,7 @@ export interface JobMeta {
   blocked?: {reason_code: string; at: string} | null
 }
 
-/** <beads>.contract: what the job promised. */
+/** <provider>/<beads>/contract: what the job promised. */
 export interface JobContract {
   worktree: string
   required_baseline: string | null
@@ -24,7 +24,7 @@ export interface JobContract {
   timeout_sec: number | null
 }
 
-/** <beads>.outcome: the normalized telemetry every provider reports. */
+/** <provider>/<beads>/outcome: the normalized telemetry every provider reports. */
 export interface OutcomeRecord {
   provider: string
   selected_model: string

@@ -85,7 +85,7 @@ export const SCHEMAS = {
   outcome: {
     $schema: draft,
     $id: id('outcome'),
-    title: '<beads>.outcome: normalized telemetry',
+    title: '<provider>/<beads>/outcome: normalized telemetry',
     type: 'object',
     additionalProperties: false,
     required: ['provider', 'selected_model', 'reason_code', 'fallback_reason', 'state', 'execution_mode', 'started_at', 'completed_at', 'exit_code'],
@@ -105,7 +105,7 @@ export const SCHEMAS = {
   meta: {
     $schema: draft,
     $id: id('meta'),
-    title: '<beads>.meta',
+    title: '<provider>/<beads>/meta',
     type: 'object',
     additionalProperties: false,
     required: ['schema_version', 'beads', 'provider', 'worktree', 'repo', 'prompt_file', 'model', 'selected_model', 'fallback_reason', 'execution_mode', 'retries', 'created_at', 'timeout_sec'],
