@@ -147,6 +147,7 @@ describe('reliability: status that lies', function () {
     const c = await finished(sb, 'bd-to')
     expect(c).to.include({state: 'exited_err', reason_code: 'timeout'})
     expect(pidAlive(Number(s.doc.pid))).to.equal(false)
+    await waitFor(() => !pidAlive(Number(s.doc.monitor_pid)) || undefined, {what: 'the supervisor to finish'})
     expect(groupMembers(Number(s.doc.monitor_pid))).to.deep.equal([])
   })
 })
@@ -159,6 +160,8 @@ describe('reliability: processes left behind', function () {
     const bg = await pidFrom(sb, 'bg.pid')
     const c = await finished(sb, 'bd-bg')
     expect(c.state).to.equal('exited_ok')
+    // the supervisor ends what is left right after recording the exit status
+    await waitFor(() => !pidAlive(Number(s.doc.monitor_pid)) || undefined, {what: 'the supervisor to finish'})
     expect(pidAlive(bg)).to.equal(false)
     expect(groupMembers(Number(s.doc.monitor_pid))).to.deep.equal([])
     const r = sb.json(['report', '--beads', 'bd-bg'])
@@ -172,6 +175,7 @@ describe('reliability: processes left behind', function () {
     expect(a.code, a.stderr).to.equal(0)
     const esc1 = await pidFrom(sb, 'ss.pid')
     await finished(sb, 'bd-ss1')
+    await waitFor(() => !pidAlive(Number(a.doc.monitor_pid)) || undefined, {what: 'the supervisor to finish'})
     expect(pidAlive(esc1)).to.equal(false)
     expect(sb.json(['report', '--beads', 'bd-ss1']).doc.leftover_processes).to.equal(1)
     // by stop, while the agent runs

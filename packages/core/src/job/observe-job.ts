@@ -359,6 +359,10 @@ export async function observeJob(paths: JobPaths, ctx: ObserveContext): Promise<
     const cpu = t.kind === 'ok' ? parseTimes(t.value) : undefined
     if (cpu !== undefined) view.cpu_time_sec = Math.max(view.cpu_time_sec, cpu)
   }
+  // the supervisor counts what the agent left behind after the exit status (README "Artifacts")
+  if (outcome && rcRecord.kind === 'ok' && rcRecord.value.leftover > (outcome.leftover_processes ?? 0)) {
+    outcome = {...outcome, leftover_processes: rcRecord.value.leftover}
+  }
   view.state = health.state
   view.reason_code = health.reason_code
   view.outcome = outcome

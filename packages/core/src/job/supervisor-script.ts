@@ -13,7 +13,9 @@
  * needs no new space, then renamed into place. One line on stdout tells `start` "ok" or "fail <what>".
  * The agent carries DX_RUNNER_JOB=<job dir> in its environment, inherited by everything it starts
  * (through setsid too), so the end of the job can find and end what it left behind.
- * rc holds "<status>[ leftover=<n>][ disk_full]".
+ * rc holds "<status>[ leftover=<n>][ disk_full]": the status is written the moment the agent exits
+ * (exit → rc stays under a millisecond), then what the agent left behind is ended (TERM, grace,
+ * KILL) and counted, and the count is written over the same bytes.
  */
 export const SUPERVISOR_SCRIPT = `
 set -f
@@ -45,7 +47,10 @@ if [ -n "$to" ]; then ( sp=; trap 'kill $sp; wait $sp; exit 0' USR1; sleep "$to"
 while :; do sig=0; wait "$c"; rc=$?; if [ "$sig" = 1 ] && kill -0 "$c"; then continue; fi; break; done
 [ -n "$t" ] && { kill -USR1 "$t"; wait "$t"; }
 df=
-{ times > "$d/cputime.new" && mv -f "$d/cputime.new" "$d/cputime"; } || df=1
+times > "$d/cputime.new" || df=1
+x=; [ -n "$df" ] && x=" disk_full"
+printf '%-47s\\n' "$rc$x" 1<>"$d/rc.new" && mv -f "$d/rc.new" "$d/rc"
+[ -z "$df" ] && mv -f "$d/cputime.new" "$d/cputime"
 left() {
   set +f
   o=; mk=" $(grep -lsxzF "DX_RUNNER_JOB=$d" /proc/[0-9]*/environ | tr '\\n' ' ') "
@@ -60,14 +65,11 @@ left() {
   done
   set -f
 }
-n=0
 left
-if [ -n "$o" ]; then
-  for p in $o; do n=$((n+1)); done
-  kill -TERM $o
-  i=0; while [ $i -lt "$gt" ]; do sleep 0.1; left; [ -z "$o" ] && break; i=$((i+1)); done
-  [ -n "$o" ] && kill -KILL $o
-fi
-x=; [ "$n" -gt 0 ] && x=" leftover=$n"; [ -n "$df" ] && x="$x disk_full"
-printf '%-47s\\n' "$rc$x" 1<>"$d/rc.new" && mv -f "$d/rc.new" "$d/rc"
+[ -z "$o" ] && exit 0
+n=0; for p in $o; do n=$((n+1)); done
+kill -TERM $o
+i=0; while [ $i -lt "$gt" ]; do sleep 0.1; left; [ -z "$o" ] && break; i=$((i+1)); done
+[ -n "$o" ] && kill -KILL $o
+printf '%-47s\\n' "$rc leftover=$n$x" 1<>"$d/rc"
 `
