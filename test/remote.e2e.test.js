@@ -1,7 +1,9 @@
-// Dispatch to other machines over SSH: a real sshd started here on 127.0.0.1 (a free port, throwaway
-// keys), the system ssh client, and on the "remote" side the same dx-runner with the real claude CLI
-// against the loopback simulator. The remote side's environment comes from sshd (SetEnv, and the
-// authorized_keys environment= option that picks the simulator scenario per client key).
+// Dispatch to other machines over SSH: the system ssh client against an ssh server started here on
+// 127.0.0.1 (a free port, throwaway keys), and on the "remote" side the same dx-runner with the real
+// claude CLI against the loopback simulator. The whole suite runs against an ssh2 server (test/ssh-server.js,
+// nothing to install), and again against a real sshd when /usr/sbin/sshd is present (.ci/run installs it).
+// The remote side's environment comes from the server (sshd's SetEnv, and the authorized_keys
+// environment= option that picks the simulator scenario per client key).
 import {expect} from 'chai'
 import {validateDocument} from '@dx-runner/core'
 import {execFileSync, spawn} from 'node:child_process'
@@ -10,14 +12,48 @@ import {createServer} from 'node:net'
 import {tmpdir, userInfo} from 'node:os'
 import {dirname, join} from 'node:path'
 import {BIN, cmdlinesWith, freePort, groupAlive, NODE_BIN, sandbox, stopGroup, startSimulatorProcess, TOKEN, waitFor, walk} from './helpers.js'
+import {generateKey, startSshServer} from './ssh-server.js'
 
 const SSHD = '/usr/sbin/sshd'
 
-describe('remote dispatch over ssh (real sshd on loopback)', function () {
+/**
+ * A real sshd on a free loopback port: `authorizedKeys` [{publicKey, env}] become authorized_keys
+ * lines with environment=, `env` becomes SetEnv. Resolves to {port, stop()}.
+ */
+async function startOpenSshd({dir, hostKeyFile, authorizedKeys, env}) {
+  const port = await freePort()
+  writeFileSync(join(dir, 'authorized_keys'), authorizedKeys.map((k) => `${Object.entries(k.env).map(([n, v]) => `environment="${n}=${v}" `).join('')}${k.publicKey}\n`).join(''), {mode: 0o600})
+  writeFileSync(join(dir, 'sshd_config'), [
+    `Port ${port}`,
+    'ListenAddress 127.0.0.1',
+    `HostKey ${hostKeyFile}`,
+    `PidFile ${join(dir, 'sshd.pid')}`,
+    `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'UsePAM no',
+    'StrictModes no',
+    'PermitRootLogin prohibit-password',
+    `PermitUserEnvironment ${[...new Set(authorizedKeys.flatMap((k) => Object.keys(k.env)))].join(',')}`,
+    `SetEnv ${Object.entries(env).map(([n, v]) => `${n}=${v}`).join(' ')}`,
+    'LogLevel ERROR',
+    '',
+  ].join('\n'))
+  mkdirSync('/run/sshd', {recursive: true}) // sshd's privilege-separation directory
+  const sshd = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], {stdio: ['ignore', 'ignore', 'inherit'], detached: true})
+  return {port, stop: () => stopGroup(sshd.pid, 'sshd')}
+}
+
+const SERVERS = {
+  ssh2: {title: 'an ssh2 server', start: startSshServer},
+  ...(existsSync(SSHD) ? {openssh: {title: 'a real sshd', start: startOpenSshd}} : {}),
+}
+
+for (const [kind, server] of Object.entries(SERVERS)) describe(`remote dispatch over ssh (${server.title} on loopback)`, function () {
   this.timeout(300_000)
   // two hosts, two remote artifact roots (one watchdog per root: hosts sharing a root would contend for its lock)
-  let dir, sshd, sim, sb, remoteRoot, hangRoot, config
-  const PROMPT_MARKER = `remote-prompt-marker-${process.pid}-5c1e`
+  let dir, ssh, sim, sb, remoteRoot, hangRoot, config
+  const PROMPT_MARKER = `remote-prompt-marker-${process.pid}-${kind}-5c1e`
 
   /** The supervisors the "remote" side started, from its artifact root. */
   const remoteGroups = () => {
@@ -29,10 +65,12 @@ describe('remote dispatch over ssh (real sshd on loopback)', function () {
   const json = (args, opts = {}) => sb.json(args, {...opts, env: {DX_RUNNER_CONFIG: config, ...opts.env}})
 
   before(async () => {
-    if (!existsSync(SSHD)) throw new Error(`${SSHD} is missing: install openssh-server (.ci/run does)`)
-    dir = mkdtempSync(join(tmpdir(), 'dxr-ssh-'))
-    const keygen = (name) => execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', join(dir, name)])
-    for (const k of ['host_key', 'client_key', 'client_key_hang']) keygen(k)
+    dir = mkdtempSync(join(tmpdir(), `dxr-ssh-${kind}-`))
+    const keys = {}
+    for (const name of ['host_key', 'client_key', 'client_key_hang']) {
+      keys[name] = generateKey(name)
+      writeFileSync(join(dir, name), keys[name].private, {mode: 0o600})
+    }
     sim = await startSimulatorProcess({DXR_SIM_TOKEN: TOKEN}, ['--expected-token-env', 'DXR_SIM_TOKEN'])
 
     // the remote user's world: its own HOME, TMPDIR, config dir, a token file, an artifact root
@@ -42,33 +80,20 @@ describe('remote dispatch over ssh (real sshd on loopback)', function () {
     for (const d of ['home', 'tmp', 'xdg']) mkdirSync(join(remote, d), {recursive: true})
     writeFileSync(join(remote, 'token'), `${TOKEN}\n`, {mode: 0o600})
 
-    const port = await freePort()
+    ssh = await server.start({
+      dir,
+      hostKey: keys.host_key.private,
+      hostKeyFile: join(dir, 'host_key'),
+      // the simulator scenario is chosen by the client key
+      authorizedKeys: [
+        {publicKey: keys.client_key.public, env: {CC_GLM_BASE_URL: `${sim.url}/s/write-file`}},
+        {publicKey: keys.client_key_hang.public, env: {CC_GLM_BASE_URL: `${sim.url}/s/hang`}},
+      ],
+      env: {PATH: `${NODE_BIN}:${dirname(process.execPath)}:/usr/bin:/bin`, HOME: join(remote, 'home'), TMPDIR: join(remote, 'tmp'), XDG_CONFIG_HOME: join(remote, 'xdg'), CC_GLM_TOKEN_FILE: join(remote, 'token'), LANG: 'C.UTF-8'},
+    })
+    const {port} = ssh
     const closedPort = await freePort()
-    const pub = (name) => readFileSync(join(dir, `${name}.pub`), 'utf8').trim()
-    writeFileSync(join(dir, 'authorized_keys'), [
-      `environment="CC_GLM_BASE_URL=${sim.url}/s/write-file" ${pub('client_key')}`,
-      `environment="CC_GLM_BASE_URL=${sim.url}/s/hang" ${pub('client_key_hang')}`,
-      '',
-    ].join('\n'), {mode: 0o600})
-    writeFileSync(join(dir, 'sshd_config'), [
-      `Port ${port}`,
-      'ListenAddress 127.0.0.1',
-      `HostKey ${join(dir, 'host_key')}`,
-      `PidFile ${join(dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'UsePAM no',
-      'StrictModes no',
-      'PermitRootLogin prohibit-password',
-      'PermitUserEnvironment CC_GLM_BASE_URL',
-      `SetEnv PATH=${NODE_BIN}:${dirname(process.execPath)}:/usr/bin:/bin HOME=${join(remote, 'home')} TMPDIR=${join(remote, 'tmp')} XDG_CONFIG_HOME=${join(remote, 'xdg')} CC_GLM_TOKEN_FILE=${join(remote, 'token')} LANG=C.UTF-8`,
-      'LogLevel ERROR',
-      '',
-    ].join('\n'))
-    mkdirSync('/run/sshd', {recursive: true}) // sshd's privilege-separation directory
-    sshd = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], {stdio: ['ignore', 'ignore', 'inherit'], detached: true})
-    writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${pub('host_key').split(' ').slice(0, 2).join(' ')}\n`)
+    writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${keys.host_key.public.split(' ').slice(0, 2).join(' ')}\n`)
     const hostBlock = (alias, key, p) => [
       `Host ${alias}`,
       '  HostName 127.0.0.1',
@@ -91,7 +116,7 @@ describe('remote dispatch over ssh (real sshd on loopback)', function () {
       } catch {
         return false
       }
-    }, {what: 'sshd to accept the test key', timeoutMs: 30_000})
+    }, {what: `the ${kind} server to accept the test key`, timeoutMs: 30_000})
     sb = sandbox('remote')
     writeFileSync(sb.prompt, `Create a file named sim-output.txt in the current directory. ${PROMPT_MARKER}\n`)
     Object.assign(sb.env, {CC_GLM_AUTH_TOKEN: TOKEN, CC_GLM_BASE_URL: `${sim.url}/s/hang`})
@@ -105,14 +130,14 @@ describe('remote dispatch over ssh (real sshd on loopback)', function () {
     }
     await sb?.cleanup()
     await sim?.stop()
-    if (sshd?.pid) await stopGroup(sshd.pid, 'sshd')
+    await ssh?.stop()
     if (dir) {
       for (const f of [...walk(remoteRoot), ...walk(hangRoot)]) expect(readFileSync(f).includes(TOKEN), `token in ${f}`).to.equal(false)
       rmSync(dir, {recursive: true, force: true})
     }
   })
 
-  it('hosts --json: the sshd host is reachable with its dx-runner version; a refused port is host_unreachable', async () => {
+  it('hosts --json: the ssh host is reachable with its dx-runner version; a refused port is host_unreachable', async () => {
     const r = json(['hosts', '--json'])
     expect(r.code, r.stderr).to.equal(0)
     expect(await validateDocument('hosts', r.doc)).to.deep.equal([])
