@@ -11,7 +11,7 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync}
 import {createServer} from 'node:net'
 import {tmpdir, userInfo} from 'node:os'
 import {dirname, join} from 'node:path'
-import {BIN, cmdlinesWith, freePort, groupAlive, NODE_BIN, sandbox, stopGroup, startSimulatorProcess, TOKEN, waitFor, walk} from './helpers.js'
+import {BIN, cmdlinesWith, freePort, groupAlive, jobFile, NODE_BIN, sandbox, stopGroup, startSimulatorProcess, TOKEN, waitFor, walk} from './helpers.js'
 import {generateKey, startSshServer} from './ssh-server.js'
 
 const SSHD = '/usr/sbin/sshd'
@@ -58,7 +58,7 @@ for (const [kind, server] of Object.entries(SERVERS)) describe(`remote dispatch 
   /** The supervisors the "remote" side started, from its artifact root. */
   const remoteGroups = () => {
     const out = []
-    for (const f of [...walk(remoteRoot), ...walk(hangRoot)]) if (f.endsWith('.monitor.pid')) out.push(Number(readFileSync(f, 'latin1').split(' ')[0]))
+    for (const f of [...walk(remoteRoot), ...walk(hangRoot)]) if (f.endsWith('/monitor.pid')) out.push(Number(readFileSync(f, 'latin1').split(' ')[0]))
     return out.filter((p) => p > 0)
   }
   const run = (args, opts = {}) => sb.run(args, {...opts, env: {DX_RUNNER_CONFIG: config, ...opts.env}})
@@ -154,9 +154,9 @@ for (const [kind, server] of Object.entries(SERVERS)) describe(`remote dispatch 
     expect(started.code, started.stderr).to.equal(0)
     expect(started.doc).to.include({beads: 'bd-remote1', provider: 'cc-glm'})
     // the job lives on the remote side's root, not here
-    expect(existsSync(join(remoteRoot, 'cc-glm', 'bd-remote1.meta'))).to.equal(true)
-    expect(existsSync(join(sb.root, 'cc-glm', 'bd-remote1.meta'))).to.equal(false)
-    const meta = JSON.parse(readFileSync(join(remoteRoot, 'cc-glm', 'bd-remote1.meta'), 'utf8'))
+    expect(existsSync(jobFile(remoteRoot, 'cc-glm', 'bd-remote1', 'meta'))).to.equal(true)
+    expect(existsSync(jobFile(sb.root, 'cc-glm', 'bd-remote1', 'meta'))).to.equal(false)
+    const meta = JSON.parse(readFileSync(jobFile(remoteRoot, 'cc-glm', 'bd-remote1', 'meta'), 'utf8'))
     expect(dirname(meta.prompt_file)).to.equal(join(remoteRoot, '.prompts'))
     expect(readFileSync(meta.prompt_file, 'utf8')).to.include(PROMPT_MARKER)
 
@@ -189,7 +189,7 @@ for (const [kind, server] of Object.entries(SERVERS)) describe(`remote dispatch 
   it('stop --host ends the remote job\'s whole process group', async () => {
     const s = json(['start', '--host', 'local-ssh-hang', '--beads', 'bd-remote2', '--provider', 'cc-glm', `--prompt-file=${sb.prompt}`, '--worktree', sb.worktree, '--json'])
     expect(s.code, s.stderr).to.equal(0)
-    const monitor = Number(readFileSync(join(hangRoot, 'cc-glm', 'bd-remote2.monitor.pid'), 'latin1').split(' ')[0])
+    const monitor = Number(readFileSync(jobFile(hangRoot, 'cc-glm', 'bd-remote2', 'monitor.pid'), 'latin1').split(' ')[0])
     expect(groupAlive(monitor)).to.equal(true)
     await waitFor(() => ['healthy', 'launching', 'waiting_first_output'].includes(json(['check', '--host', 'local-ssh-hang', '--beads', 'bd-remote2', '--json']).doc.state), {what: 'bd-remote2 running'})
     const stop = run(['stop', '--host', 'local-ssh-hang', '--beads', 'bd-remote2'])
@@ -260,7 +260,7 @@ for (const [kind, server] of Object.entries(SERVERS)) describe(`remote dispatch 
       return r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.action === 'restarted' && l.beads === 'bd-remote3')
     }, {what: 'the watchdog to restart bd-remote3 on its host', timeoutMs: 90_000, intervalMs: 500})
     expect(restarted).to.include({host: 'local-ssh-hang', retry_count: 1})
-    const meta = JSON.parse(readFileSync(join(hangRoot, 'cc-glm', 'bd-remote3.meta'), 'utf8'))
+    const meta = JSON.parse(readFileSync(jobFile(hangRoot, 'cc-glm', 'bd-remote3', 'meta'), 'utf8'))
     expect(meta.retries).to.equal(1)
     expect(run(['stop', '--host', 'local-ssh-hang', '--beads', 'bd-remote3']).code).to.equal(0)
   })
@@ -274,15 +274,15 @@ for (const [kind, server] of Object.entries(SERVERS)) describe(`remote dispatch 
     expect(pre.doc.providers[0]).to.include({provider: 'cc-glm', passed: true})
     const restart = json(['restart', '--host', 'local-ssh', '--beads', 'bd-remote1', '--json'])
     expect(restart.code, restart.stderr).to.equal(0)
-    const meta = () => JSON.parse(readFileSync(join(remoteRoot, 'cc-glm', 'bd-remote1.meta'), 'utf8'))
+    const meta = () => JSON.parse(readFileSync(jobFile(remoteRoot, 'cc-glm', 'bd-remote1', 'meta'), 'utf8'))
     expect(meta().retries).to.equal(1)
-    expect(existsSync(join(remoteRoot, 'cc-glm', 'bd-remote1.log.1'))).to.equal(true)
+    expect(existsSync(jobFile(remoteRoot, 'cc-glm', 'bd-remote1', 'log.1'))).to.equal(true)
     await waitFor(() => json(['check', '--host', 'local-ssh', '--beads', 'bd-remote1', '--json']).doc.state === 'exited_ok', {what: 'restarted bd-remote1 to finish'})
     const promptFile = meta().prompt_file
     expect(existsSync(promptFile)).to.equal(true)
     const prune = json(['prune', '--host', 'local-ssh', '--beads', 'bd-remote1', '--json'])
     expect(prune.code, prune.stderr).to.equal(0)
-    expect(existsSync(join(remoteRoot, 'cc-glm', 'bd-remote1.meta'))).to.equal(false)
+    expect(existsSync(jobFile(remoteRoot, 'cc-glm', 'bd-remote1', 'meta'))).to.equal(false)
     expect(existsSync(promptFile)).to.equal(false)
   })
 
@@ -293,7 +293,7 @@ for (const [kind, server] of Object.entries(SERVERS)) describe(`remote dispatch 
     const noPrompt = run(['start', '--host', 'local-ssh', '--beads', 'bd-x', '--provider', 'cc-glm', '--prompt-file', join(sb.base, 'nope.md')])
     expect(noPrompt.code).to.equal(1)
     expect(noPrompt.stderr.trim().split('\n')).to.have.length(1)
-    expect(existsSync(join(remoteRoot, 'cc-glm', 'bd-x.meta'))).to.equal(false)
+    expect(existsSync(jobFile(remoteRoot, 'cc-glm', 'bd-x', 'meta'))).to.equal(false)
     const noName = run(['status', '--host'])
     expect(noName.code).to.equal(1)
     expect(noName.stderr).to.include('--host needs a host name')
