@@ -4,6 +4,7 @@ import type {ExitFacts, OutcomeClass, ProviderV1, Telemetry} from '../provider/p
 import {foldTelemetry} from '../telemetry/fold-telemetry.js'
 import {advanceHeartbeat, type Heartbeat} from '../health/heartbeat.js'
 import {deriveHealth, type Health} from '../health/derive-health.js'
+import {foldSignals, isStructuredLine, NO_SIGNALS, type ProviderSignals} from '../health/provider-signals.js'
 import type {Thresholds} from '../health/thresholds.js'
 import {readIdentityFile, isAlive, type ProcessIdentity} from './identity.js'
 import type {JobPaths} from './job-paths.js'
@@ -54,23 +55,14 @@ const LIVE_TAIL_BYTES = 64 * 1024
 /** The most of a finished job's log we parse for its telemetry. */
 const FINAL_TAIL_BYTES = 8 * 1024 * 1024
 
-const AUTH_STATUSES = new Set([401, 403])
-
-function isRetryableStatus(s: number | undefined): boolean {
-  return s === 429 || (s !== undefined && s >= 500)
-}
-
-interface TailReading {
+interface TailReading extends ProviderSignals {
   telemetry: Telemetry
-  retrying: boolean
-  authRefused: boolean
 }
 
 function readTelemetry(provider: ProviderV1 | undefined, log: string, maxBytes: number): TailReading {
   let telemetry: Telemetry = {}
-  let retrying = false
-  let authRefused = false
-  if (!provider?.parseEvent) return {telemetry, retrying, authRefused}
+  let signals = NO_SIGNALS
+  if (!provider?.parseEvent) return {telemetry, ...signals}
   for (const line of readTailLines(log, maxBytes)) {
     if (!line) continue
     let e
@@ -81,16 +73,9 @@ function readTelemetry(provider: ProviderV1 | undefined, log: string, maxBytes: 
     }
     if (!e) continue
     telemetry = foldTelemetry(telemetry, e)
-    if (e.kind === 'retry') {
-      retrying = isRetryableStatus(e.status)
-      if (e.status !== undefined && AUTH_STATUSES.has(e.status)) authRefused = true
-    } else if (e.kind === 'error') {
-      if (e.status !== undefined && AUTH_STATUSES.has(e.status)) authRefused = true
-    } else if (e.kind !== 'text') {
-      retrying = false
-    }
+    signals = foldSignals(signals, e, isStructuredLine(line))
   }
-  return {telemetry, retrying, authRefused}
+  return {telemetry, ...signals}
 }
 
 function genericClassify(facts: ExitFacts): OutcomeClass {
