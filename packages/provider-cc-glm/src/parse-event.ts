@@ -3,22 +3,20 @@ import {jsonObjectLine, type TelemetryEvent} from '@dx-runner/core'
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 
-/** A stderr line (mixed into the same log) that names an HTTP auth or rate-limit status. */
-const STATUS_LINE = /(?:status|http|error|code)\D{0,20}\b(401|403|429)\b/i
-
-/** One line of `claude -p --output-format stream-json --verbose` output → a telemetry event. Pure; never throws. */
+/**
+ * One line of `claude -p --output-format stream-json --verbose` output → a telemetry event. Pure; never
+ * throws. Only claude's own JSON events count: claude 2.1.197 reports every service error as an event
+ * (api_retry, result), so a plain line (stderr, or a tool's helper printing "HTTP 403") says nothing.
+ */
 export function parseEvent(line: string): TelemetryEvent | undefined {
   const text = line.trim()
-  if (!text.startsWith('{')) {
-    const m = STATUS_LINE.exec(text)
-    return m ? {kind: 'error', status: Number(m[1]), message: text.slice(0, 200)} : undefined
-  }
   const e = jsonObjectLine(text)
   if (!e) return undefined
   if (e.type === 'system' && e.subtype === 'init' && typeof e.session_id === 'string') {
     return {kind: 'session', session_id: e.session_id, model: str(e.model)}
   }
   if (e.type === 'system' && e.subtype === 'api_retry') {
+    // error_status null: no HTTP answer at all (connection refused, DNS, TLS, timeout)
     return {kind: 'retry', status: num(e.error_status), error: str(e.error), attempt: num(e.attempt)}
   }
   if (e.type === 'assistant') {

@@ -184,13 +184,33 @@ describe('cc-glm parseEvent and classifyExit on recorded claude output', () => {
       [{exit_code: 1, telemetry: {result: {is_error: true, api_error_status: 404}}}, 'failed', 'provider_model_unavailable'],
       [{exit_code: 0, telemetry: {}}, 'failed', 'provider_error_result'],
       [{exit_code: 2, telemetry: {}}, 'failed', 'process_exit_with_rc'],
+      // without retries (CLAUDE_CODE_MAX_RETRIES=0) only the result says it; a timeout reads differently
+      [{exit_code: 1, telemetry: {result: {is_error: true, text: 'API Error: Unable to connect to API (ConnectionRefused)'}}}, 'failed', 'provider_unreachable'],
+      [{exit_code: 1, telemetry: {result: {is_error: true, text: 'Request timed out'}}}, 'failed', 'provider_unreachable'],
+      // a refusal after a connection hiccup that recovered is not "unreachable"
+      [{exit_code: 1, telemetry: {last_retry: {error: 'unknown'}, result: {is_error: true, text: 'The model refused.'}}}, 'failed', 'provider_error_result'],
     ]
     for (const [facts, state, reason] of cases) expect(classifyExit(facts), JSON.stringify(facts)).to.deep.equal({state, reason_code: reason})
   })
-  it('parseEvent never throws and ignores noise', () => {
+  it('parseEvent never throws and ignores noise, plain lines that name a status included', () => {
     for (const l of ['', 'plain text', '{not json', '[]', 'null', '{"type":"unknown"}']) expect(() => parseEvent(l)).to.not.throw()
-    expect(parseEvent('Error: request failed with status 401 Unauthorized')).to.include({kind: 'error', status: 401})
-    expect(parseEvent('wrote 401 lines')).to.equal(undefined)
+    // claude reports service errors only as JSON events: a plain line is a tool's or a helper's
+    for (const l of ['Error: request failed with status 401 Unauthorized', 'HTTP 403 Forbidden', 'status: 429', 'wrote 401 lines']) expect(parseEvent(l), l).to.equal(undefined)
+  })
+  it('tool-403: a tool result saying "status 401" and plain "HTTP 403 Forbidden" lines on stderr, key fine → success', () => {
+    expect(lines('tool-403')).to.include('HTTP 403 Forbidden')
+    expect(lines('tool-403').some((l) => l.includes('"type":"tool_result"') && l.includes('status 401'))).to.equal(true)
+    const statuses = lines('tool-403').map(parseEvent).filter((e) => e && 'status' in e && e.status !== undefined)
+    expect(statuses).to.deep.equal([])
+    expect(classifyExit({exit_code: index['tool-403'].exit_code, telemetry: telemetryOf('tool-403')})).to.deep.equal({state: 'success', reason_code: 'outcome_exit_0'})
+  })
+  it('unreachable (closed port): api_retry events without a status, then provider_unreachable', () => {
+    const retries = lines('unreachable').map(parseEvent).filter((e) => e?.kind === 'retry')
+    expect(retries.length).to.equal(2)
+    expect(retries[0]).to.deep.equal({kind: 'retry', status: undefined, error: 'unknown', attempt: 1})
+    const t = telemetryOf('unreachable')
+    expect(t.result).to.include({is_error: true, api_error_status: undefined})
+    expect(classifyExit({exit_code: index.unreachable.exit_code, telemetry: t})).to.deep.equal({state: 'failed', reason_code: 'provider_unreachable'})
   })
 })
 

@@ -1,17 +1,27 @@
 import {jsonObjectLine, type TelemetryEvent} from '@dx-runner/core'
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
-const RETRY_LINE = /Attempt (\d+) failed with status (\d{3})/
+/**
+ * gemini 0.61.0 reports its retries only as this stderr line (logRetryAttempt), nothing on stdout:
+ * "Attempt 2 failed with status 429. Retrying with backoff... _ApiError: {…}", or without a status when
+ * nothing answered: "Attempt 1 failed. Retrying with backoff... Error: exception TypeError: fetch failed sending request".
+ * Anchored to that whole shape, so a tool's output that merely mentions a status is not a retry.
+ */
+const RETRY_LINE = /^Attempt (\d+) failed(?: with status (\d{3})| with (429) error \(no Retry-After header\)| with 5xx error)?\. Retrying with backoff\.\.\.(?: (.*))?$/
 const STATUS_IN_TEXT = /(?:"code\\?"\s*:\s*|status[:=\s]+)(\d{3})\b/
 
-/** One line of `gemini --output-format stream-json` (stdout and stderr share the log). Pure; never throws. */
+/**
+ * One line of `gemini --output-format stream-json` (stdout and stderr share the log). Pure; never throws.
+ * Service errors come from gemini's own JSON events (error, result); of its plain stderr only the retry
+ * line counts. Its 401 is a `result` event with the API's error (and a stack trace on stderr that is ignored).
+ */
 export function parseEvent(line: string): TelemetryEvent | undefined {
   const text = line.trim()
   if (!text.startsWith('{')) {
     const retry = RETRY_LINE.exec(text)
-    if (retry) return {kind: 'retry', attempt: Number(retry[1]), status: Number(retry[2])}
-    const m = /\b(401|403)\b/.test(text) && STATUS_IN_TEXT.exec(text)
-    return m ? {kind: 'error', status: Number(m[1]), message: text.slice(0, 200)} : undefined
+    if (!retry) return undefined
+    const status = retry[2] ?? retry[3]
+    return {kind: 'retry', attempt: Number(retry[1]), status: status === undefined ? undefined : Number(status), error: retry[4]?.slice(0, 200)}
   }
   const e = jsonObjectLine(text)
   if (!e) return undefined

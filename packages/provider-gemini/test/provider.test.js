@@ -33,6 +33,29 @@ describe('gemini on recorded gemini-cli output', () => {
   it('malformed → a failure, not a success', () => {
     expect(classify('malformed').state).to.equal('failed')
   })
+  it('401: the refusal comes from the result event; the stack trace on stderr says nothing', () => {
+    const stderrStatus = lines('401').filter((l) => !l.trim().startsWith('{')).map(parseEvent).filter((e) => e && e.status !== undefined)
+    expect(stderrStatus).to.deep.equal([])
+    expect(telemetryOf('401').result.api_error_status).to.equal(401)
+  })
+  it('tool-403: a tool result saying "status 401" and plain "HTTP 403 Forbidden" / "status: 401" lines, key fine → success', () => {
+    expect(lines('tool-403')).to.include.members(['HTTP 403 Forbidden', 'status: 401 Unauthorized'])
+    expect(lines('tool-403').some((l) => l.includes('"type":"tool_result"') && l.includes('status 401'))).to.equal(true)
+    expect(lines('tool-403').map(parseEvent).filter((e) => e && e.status !== undefined)).to.deep.equal([])
+    expect(classify('tool-403')).to.deep.equal({state: 'success', reason_code: 'outcome_exit_0'})
+  })
+  it('unreachable (closed port): a retry line without a status, with the cause, then provider_unreachable', () => {
+    const retries = lines('unreachable').map(parseEvent).filter((e) => e?.kind === 'retry')
+    expect(retries).to.deep.equal([{kind: 'retry', attempt: 1, status: undefined, error: 'Error: exception TypeError: fetch failed sending request'}])
+    expect(classify('unreachable')).to.deep.equal({state: 'failed', reason_code: 'provider_unreachable'})
+  })
+  it('the retry line is recognised only whole, from the start of the line', () => {
+    expect(parseEvent('Attempt 3 failed with 5xx error. Retrying with backoff... Error: x')).to.include({kind: 'retry', attempt: 3, status: undefined})
+    expect(parseEvent('Attempt 2 failed with 429 error (no Retry-After header). Retrying with backoff... e')).to.include({kind: 'retry', status: 429})
+    for (const l of ['tool said: Attempt 1 failed with status 401. Retrying with backoff...', 'Attempt 1 failed with status 401', 'status: 401', 'HTTP 403 Forbidden']) {
+      expect(parseEvent(l), l).to.equal(undefined)
+    }
+  })
   it('exit codes 41, 42, 53', () => {
     expect(classifyExit({exit_code: 41, telemetry: {}}).reason_code).to.equal('provider_auth_failed')
     expect(classifyExit({exit_code: 42, telemetry: {}}).reason_code).to.equal('process_exit_with_rc')

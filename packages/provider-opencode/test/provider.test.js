@@ -4,7 +4,7 @@ import {fileURLToPath} from 'node:url'
 import {Secret} from '@dx-runner/core'
 import {recordedFixtures, runProviderConformance} from '@dx-runner/provider-testkit'
 import {startSimulator} from '@dx-runner/provider-testkit/simulator'
-import {buildLaunch, classifyExit, modelChain, opencodeProvider, resolveAuth, selectModel} from '../dist/index.js'
+import {buildLaunch, classifyExit, modelChain, opencodeProvider, parseEvent, resolveAuth, selectModel} from '../dist/index.js'
 
 const {index, lines, allLines, telemetryOf, classify} = recordedFixtures(join(dirname(fileURLToPath(import.meta.url)), 'fixtures'), opencodeProvider)
 
@@ -45,6 +45,17 @@ describe('opencode on recorded `opencode run --format json` output', () => {
     const t = telemetryOf('hang')
     expect(t.session_id).to.match(/^ses_/)
     expect(t.tool_calls).to.equal(undefined)
+  })
+  it('tool-403: a tool saying "status 401" and plain "HTTP 403 Forbidden" lines, key fine → success', () => {
+    expect(lines('tool-403')).to.include('HTTP 403 Forbidden')
+    expect(lines('tool-403').map(parseEvent).filter((e) => e && e.status !== undefined)).to.deep.equal([])
+    expect(classify('tool-403')).to.deep.equal({state: 'success', reason_code: 'outcome_exit_0'})
+  })
+  it('unreachable (closed port): after a silent minute of retries, an APIError without a status → provider_unreachable', () => {
+    const t = telemetryOf('unreachable')
+    expect(t.error_status).to.equal(undefined)
+    expect(t.error_message).to.match(/^APIError: Cannot connect to API/)
+    expect(classify('unreachable')).to.deep.equal({state: 'failed', reason_code: 'provider_unreachable'})
   })
   it('a model the CLI does not know → provider_model_unavailable', () => {
     expect(classifyExit({exit_code: 1, telemetry: {error_message: 'ProviderModelNotFoundError: glm-9'}}).reason_code).to.equal('provider_model_unavailable')

@@ -72,6 +72,19 @@ describe('loopback model simulator (Anthropic Messages)', () => {
     expect(JSON.parse(deltas[0].data.delta.partial_json).command).to.include('sim-output.txt')
   })
 
+  it('run-command: a Bash tool call running the prompt\'s RUN: line, then text once the tool result is back', async () => {
+    const tools = [{name: 'Bash', input_schema: {type: 'object'}}]
+    const prompt = {role: 'user', content: [{type: 'text', text: 'Run this.\nRUN: echo \'HTTP 403 Forbidden\' >&2\n'}]}
+    const first = await (await post(sim, '/s/run-command/v1/messages', body({tools, messages: [prompt]}))).json()
+    const call = first.content.find((c) => c.type === 'tool_use')
+    expect(call).to.deep.include({name: 'Bash'})
+    expect(call.input.command).to.equal("echo 'HTTP 403 Forbidden' >&2")
+    const second = await (
+      await post(sim, '/s/run-command/v1/messages', body({tools, messages: [prompt, {role: 'assistant', content: first.content}, {role: 'user', content: [{type: 'tool_result', tool_use_id: call.id, content: ''}]}]}))
+    ).json()
+    expect(second.content[0]).to.deep.equal({type: 'text', text: 'Ran it.'})
+  })
+
   it('selects the scenario by header, path prefix, then option', async () => {
     expect((await post(sim, '/v1/messages', body(), {'x-sim-scenario': '429'})).status).to.equal(429)
     expect((await post(sim, '/s/429/v1/messages', body())).status).to.equal(429)

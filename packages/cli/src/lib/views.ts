@@ -31,8 +31,18 @@ export function statusRow(v: JobView): StatusRow {
   }
 }
 
+/** The agent CLI's latest retry, as check and report show it (status null: nothing answered). */
+function lastRetry(v: JobView) {
+  const r = v.telemetry.last_retry
+  return r ? {attempt: r.attempt ?? null, status: r.status ?? null, error: r.error ?? null} : undefined
+}
+
 export function checkDoc(v: JobView, now: Date) {
-  return {...statusRow(v), exit_code: v.exit_code === null ? '-' : String(v.exit_code), checked_at: now.toISOString()}
+  const doc: Record<string, unknown> = {...statusRow(v), exit_code: v.exit_code === null ? '-' : String(v.exit_code), checked_at: now.toISOString()}
+  // while the CLI backs off, say what from
+  const retry = v.reason_code === 'provider_retrying' ? lastRetry(v) : undefined
+  if (retry) doc.last_retry = retry
+  return doc
 }
 
 export function reportDoc(v: JobView, gates?: GateResult[]) {
@@ -71,6 +81,8 @@ export function reportDoc(v: JobView, gates?: GateResult[]) {
   if (tools !== undefined) doc.tool_calls = tools
   if (session !== undefined) doc.session_id = session
   if (o?.leftover_processes !== undefined) doc.leftover_processes = o.leftover_processes
+  const retry = lastRetry(v)
+  if (retry) doc.last_retry = retry
   if (gates) doc.gates = gates
   return doc
 }
@@ -79,7 +91,8 @@ export function reportMarkdown(doc: Record<string, unknown>): string {
   const lines = [`# dx-runner report: ${printable(String(doc.beads))}`, '', '| field | value |', '| --- | --- |']
   for (const [k, v] of Object.entries(doc)) {
     if (k === 'gates') continue
-    lines.push(`| ${markdownCell(k)} | ${v === null || v === undefined ? '-' : markdownCell(String(v))} |`)
+    const text = v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)
+    lines.push(`| ${markdownCell(k)} | ${v === null || v === undefined ? '-' : markdownCell(text)} |`)
   }
   const gates = doc.gates as GateResult[] | undefined
   if (gates && gates.length > 0) {

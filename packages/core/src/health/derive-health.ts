@@ -23,7 +23,7 @@ export interface HealthFacts {
   lastProgressKind?: ProgressKind
   cpuProgressing: boolean
   mutationCount: number
-  /** The agent CLI is backing off after a 429 or 5xx. */
+  /** The agent CLI is backing off: a 429, a 5xx, or no answer at all (connection refused, DNS, TLS, timeout). */
   providerRetrying: boolean
 }
 

@@ -17,6 +17,7 @@ export const REASON_CODES = [
   'provider_auth_failed',
   'provider_rate_limited',
   'provider_model_unavailable',
+  'provider_unreachable',
   'timeout',
   'stopped_by_user',
   'monitor_no_rc_file',

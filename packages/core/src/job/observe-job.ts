@@ -4,6 +4,7 @@ import type {ExitFacts, OutcomeClass, ProviderV1, Telemetry} from '../provider/p
 import {foldTelemetry} from '../telemetry/fold-telemetry.js'
 import {advanceHeartbeat, type Heartbeat} from '../health/heartbeat.js'
 import {deriveHealth, type Health} from '../health/derive-health.js'
+import {foldSignals, isStructuredLine, NO_SIGNALS, type ProviderSignals} from '../health/provider-signals.js'
 import type {Thresholds} from '../health/thresholds.js'
 import {readIdentityFile, isAlive, type ProcessIdentity} from './identity.js'
 import type {JobPaths} from './job-paths.js'
@@ -13,7 +14,7 @@ import {countMutations, type MutationSnapshot} from './mutations.js'
 import {bootTimeMs, CLOCK_TICKS, type ProcessTable} from './proc.js'
 import {FILE_MODE, readJsonFile, readRcRecord, readSmallFile, removeQuietly, writeJsonAtomic} from './store.js'
 import {endedByStop, readStopIntent} from './stop-intent.js'
-import {stopProcessGroup} from './kill-group.js'
+import {endJobProcesses} from './job-processes.js'
 import {writeFileSync} from 'node:fs'
 
 export interface ObserveContext {
@@ -55,23 +56,14 @@ const LIVE_TAIL_BYTES = 64 * 1024
 /** The most of a finished job's log we parse for its telemetry. */
 const FINAL_TAIL_BYTES = 8 * 1024 * 1024
 
-const AUTH_STATUSES = new Set([401, 403])
-
-function isRetryableStatus(s: number | undefined): boolean {
-  return s === 429 || (s !== undefined && s >= 500)
-}
-
-interface TailReading {
+interface TailReading extends ProviderSignals {
   telemetry: Telemetry
-  retrying: boolean
-  authRefused: boolean
 }
 
 function readTelemetry(provider: ProviderV1 | undefined, log: string, maxBytes: number): TailReading {
   let telemetry: Telemetry = {}
-  let retrying = false
-  let authRefused = false
-  if (!provider?.parseEvent) return {telemetry, retrying, authRefused}
+  let signals = NO_SIGNALS
+  if (!provider?.parseEvent) return {telemetry, ...signals}
   for (const line of readTailLines(log, maxBytes)) {
     if (!line) continue
     let e
@@ -82,16 +74,9 @@ function readTelemetry(provider: ProviderV1 | undefined, log: string, maxBytes: 
     }
     if (!e) continue
     telemetry = foldTelemetry(telemetry, e)
-    if (e.kind === 'retry') {
-      retrying = isRetryableStatus(e.status)
-      if (e.status !== undefined && AUTH_STATUSES.has(e.status)) authRefused = true
-    } else if (e.kind === 'error') {
-      if (e.status !== undefined && AUTH_STATUSES.has(e.status)) authRefused = true
-    } else if (e.kind !== 'text') {
-      retrying = false
-    }
+    signals = foldSignals(signals, e, isStructuredLine(line))
   }
-  return {telemetry, retrying, authRefused}
+  return {telemetry, ...signals}
 }
 
 function genericClassify(facts: ExitFacts): OutcomeClass {
@@ -341,10 +326,12 @@ export async function observeJob(paths: JobPaths, ctx: ObserveContext): Promise<
     if (ctx.act) {
       persist(() => writeJsonAtomic(paths.heartbeat, heartbeat))
       if (agentAlive && reading.authRefused && pgid !== undefined) {
-        // The CLIs retry a dead key for minutes; a refused key will not get better.
-        outcome = outcomeRecord(meta, {state: 'failed', reason_code: 'provider_auth_failed'}, reading.telemetry, startedAt ?? meta.created_at, new Date(now).toISOString(), null)
+        // The CLIs retry a dead key for minutes; a refused key will not get better. End it first and
+        // record after, so an interrupted observer never leaves a "failed" job running.
+        await endJobProcesses(paths, 2000)
+        const rcNow = readRcRecord(paths.rc)
+        outcome = outcomeRecord(meta, {state: 'failed', reason_code: 'provider_auth_failed'}, reading.telemetry, startedAt ?? meta.created_at, new Date().toISOString(), rcNow.kind === 'ok' ? rcNow.value.exit_code : null)
         persist(() => writeJsonAtomic(paths.outcome, outcome!))
-        await stopProcessGroup(pgid, 2000)
         health = {state: 'exited_err', reason_code: 'provider_auth_failed'}
       } else if (health.reason_code === 'monitor_no_rc_file' || health.reason_code === 'stopped_by_user') {
         const cls: OutcomeClass = health.reason_code === 'stopped_by_user' ? {state: 'killed', reason_code: 'stopped_by_user'} : {state: 'failed', reason_code: 'monitor_no_rc_file'}

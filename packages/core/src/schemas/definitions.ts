@@ -17,6 +17,18 @@ export const telemetryExtras = {
   leftover_processes: nonNegInt,
 } as const
 
+/** The latest retry the agent CLI announced; status null: no HTTP answer (connection refused, DNS, TLS, timeout). */
+export const lastRetry = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['attempt', 'status', 'error'],
+  properties: {
+    attempt: {anyOf: [nonNegInt, {type: 'null'}]},
+    status: {anyOf: [{type: 'integer', minimum: 100, maximum: 599}, {type: 'null'}]},
+    error: {type: ['string', 'null']},
+  },
+} as const
+
 export const checkList = {
   type: 'array',
   items: {

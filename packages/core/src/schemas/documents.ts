@@ -45,6 +45,7 @@ export const SCHEMAS = {
       provider: {anyOf: [d.providerName, {type: 'string', const: '-'}]},
       exit_code: {type: 'string', pattern: '^(\\d+|-)$'},
       checked_at: d.isoDate,
+      last_retry: d.lastRetry,
     },
   },
   report: {
@@ -79,6 +80,7 @@ export const SCHEMAS = {
       cpu_time_sec: {type: 'number', minimum: 0},
       pid_age_sec: {type: ['integer', 'null'], minimum: 0},
       gates: {type: 'array', items: d.gateResult},
+      last_retry: d.lastRetry,
       ...d.telemetryExtras,
     },
   },

@@ -1,5 +1,5 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
-import {inputTokens, nextId, SHELL_WRITE_ARGS, sleep} from './common.js'
+import {commandFromTexts, inputTokens, nextId, SHELL_WRITE_ARGS, sleep, textsOf} from './common.js'
 import {SIM_OUTPUT_FILE, type Scenario} from './scenarios.js'
 
 /** A content block of our answer, in Anthropic Messages terms. */
@@ -34,6 +34,11 @@ export function plan(scenario: Scenario, req: MessagesRequest): {blocks: Block[]
     }
   }
   if (scenario === 'write-file') return {blocks: [{type: 'text', text: `Wrote ${SIM_OUTPUT_FILE}.`}], stop: 'end_turn'}
+  const command = scenario === 'run-command' ? commandFromTexts((req.messages ?? []).filter((m) => m.role === 'user').flatMap((m) => textsOf(m.content))) : undefined
+  if (command && offersTool(req, 'Bash') && !hasToolResult(req)) {
+    return {blocks: [{type: 'tool_use', id: nextId('toolu'), name: 'Bash', input: {command, description: 'Run the given command'}}], stop: 'tool_use'}
+  }
+  if (scenario === 'run-command') return {blocks: [{type: 'text', text: 'Ran it.'}], stop: 'end_turn'}
   // A refusal: the agent CLI reports an error result (claude 2.1.197 then exits 1).
   if (scenario === 'error-result') return {blocks: [], stop: 'refusal'}
   return {blocks: [{type: 'text', text: 'Done.'}], stop: 'end_turn'}

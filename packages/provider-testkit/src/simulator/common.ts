@@ -16,3 +16,22 @@ export const SIM_OUTPUT_TEXT = 'written by the dx-runner simulator'
 
 /** The write-file scenario's shell tool call arguments (every CLI's shell tool takes command + description). */
 export const SHELL_WRITE_ARGS = {command: `echo '${SIM_OUTPUT_TEXT}' > ${SIM_OUTPUT_FILE}`, description: `Create ${SIM_OUTPUT_FILE}`}
+
+/** The run-command scenario runs, through the shell tool, the command on the prompt's `RUN: <command>` line. */
+const RUN_LINE = /^RUN: (.+)$/m
+
+/** The command a prompt asks the run-command scenario to run, from every text the request carries. */
+export function commandFromTexts(texts: readonly string[]): string | undefined {
+  for (const t of texts) {
+    const m = RUN_LINE.exec(t)
+    if (m) return m[1].trim()
+  }
+  return undefined
+}
+
+/** Every text in a message's content, whether a string or a list of blocks/parts with `text`. */
+export function textsOf(content: unknown): string[] {
+  if (typeof content === 'string') return [content]
+  if (!Array.isArray(content)) return []
+  return content.flatMap((c) => (c && typeof (c as {text?: unknown}).text === 'string' ? [(c as {text: string}).text] : []))
+}

@@ -1,5 +1,5 @@
 import type {ServerResponse} from 'node:http'
-import {inputTokens, SHELL_WRITE_ARGS, sleep} from './common.js'
+import {commandFromTexts, inputTokens, SHELL_WRITE_ARGS, sleep, textsOf} from './common.js'
 import {SIM_OUTPUT_FILE, type Scenario} from './scenarios.js'
 
 /** Gemini generateContent / streamGenerateContent, as the Gemini CLI speaks it. */
@@ -28,6 +28,11 @@ export function geminiPlan(scenario: Scenario, req: GeminiRequest): {parts: Part
     }
   }
   if (scenario === 'write-file') return {parts: [{text: `Wrote ${SIM_OUTPUT_FILE}.`}], finish: 'STOP'}
+  const command = scenario === 'run-command' ? commandFromTexts((req.contents ?? []).filter((c) => c.role === 'user').flatMap((c) => textsOf(c.parts))) : undefined
+  if (command && offers(req, 'run_shell_command') && !hasFunctionResponse(req)) {
+    return {parts: [{functionCall: {name: 'run_shell_command', args: {command, description: 'Run the given command'}}}], finish: 'STOP'}
+  }
+  if (scenario === 'run-command') return {parts: [{text: 'Ran it.'}], finish: 'STOP'}
   if (scenario === 'error-result') return {parts: [], finish: 'SAFETY'}
   return {parts: [{text: 'Done.'}], finish: 'STOP'}
 }

@@ -1,5 +1,5 @@
 import type {ServerResponse} from 'node:http'
-import {inputTokens, nextId, SHELL_WRITE_ARGS, SIM_OUTPUT_TEXT, sleep} from './common.js'
+import {commandFromTexts, inputTokens, nextId, SHELL_WRITE_ARGS, SIM_OUTPUT_TEXT, sleep, textsOf} from './common.js'
 import {SIM_OUTPUT_FILE, type Scenario} from './scenarios.js'
 
 /** OpenAI chat completions, as OpenCode's openai-compatible provider speaks it. */
@@ -33,6 +33,9 @@ export function chatPlan(scenario: Scenario, req: ChatRequest, outsideFile: stri
   if (scenario === 'write-outside' && first && offers(req, 'write')) {
     return {text: '', calls: [{id: nextId('call'), name: 'write', args: {filePath: outsideFile, content: 'escaped the worktree\n'}}], finish: 'tool_calls'}
   }
+  const command = scenario === 'run-command' ? commandFromTexts((req.messages ?? []).filter((m) => m.role === 'user').flatMap((m) => textsOf(m.content))) : undefined
+  if (command && first && offers(req, 'bash')) return {text: '', calls: [{id: nextId('call'), name: 'bash', args: {command, description: 'Run the given command'}}], finish: 'tool_calls'}
+  if (scenario === 'run-command') return {text: 'Ran it.', calls: [], finish: 'stop'}
   if (scenario === 'write-file') return {text: `Wrote ${SIM_OUTPUT_FILE}.`, calls: [], finish: 'stop'}
   if (scenario === 'write-outside') return {text: 'Tried to write outside.', calls: [], finish: 'stop'}
   if (scenario === 'error-result') return {text: '', calls: [], finish: 'content_filter'}

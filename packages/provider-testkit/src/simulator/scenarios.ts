@@ -1,5 +1,5 @@
 /** What the simulated model service does with a request. */
-export const SCENARIOS = ['answer', 'write-file', 'hang', 'slow', '401', '429', 'malformed', 'error-result', 'write-outside'] as const
+export const SCENARIOS = ['answer', 'write-file', 'hang', 'slow', '401', '429', 'malformed', 'error-result', 'write-outside', 'run-command'] as const
 export type Scenario = (typeof SCENARIOS)[number]
 
 export function isScenario(s: string | undefined): s is Scenario {
