@@ -1,5 +1,5 @@
 import {readFileSync, statSync} from 'node:fs'
-import {checkCredential, DxError, ExitCode, findExecutable, isOpReference, opRead as readOp, Secret, type AuthResult, type ProviderContext} from '@dx-runner/core'
+import {checkCredential, DxError, ExitCode, findExecutable, isOpReference, opRead as readOp, pinnedSourceMissing, Secret, sourceAllowed, type AuthResult, type ProviderContext} from '@dx-runner/core'
 import {baseUrlFrom} from './base-url.js'
 
 export const DEFAULT_OP_URI = 'op://dev/Agent-Secrets-Production/ZAI_API_KEY'
@@ -32,7 +32,10 @@ function opRead(ref: string, ctx: ProviderContext): Promise<string> {
 }
 
 
-/** The first credential source present wins: CC_GLM_AUTH_TOKEN, CC_GLM_TOKEN_FILE, ZAI_API_KEY, CC_GLM_OP_URI, the default op:// reference. */
+/**
+ * The first credential source present wins: CC_GLM_AUTH_TOKEN, CC_GLM_TOKEN_FILE, ZAI_API_KEY, CC_GLM_OP_URI, the default op:// reference.
+ * With ctx.authSource (restart) only that source is asked: an op:// reference is read as is.
+ */
 export async function resolveAuth(ctx: ProviderContext): Promise<AuthResult> {
   const env = ctx.env
   const done = (source: string, token: string): AuthResult => ({
@@ -40,12 +43,15 @@ export async function resolveAuth(ctx: ProviderContext): Promise<AuthResult> {
     env: {ANTHROPIC_AUTH_TOKEN: new Secret(token)},
     plainEnv: {ANTHROPIC_BASE_URL: baseUrlFrom(env)},
   })
-  if (env.CC_GLM_AUTH_TOKEN) return done('CC_GLM_AUTH_TOKEN', checkToken(env.CC_GLM_AUTH_TOKEN, 'CC_GLM_AUTH_TOKEN', ExitCode.authFailed))
-  if (env.CC_GLM_TOKEN_FILE) return done('CC_GLM_TOKEN_FILE', readTokenFile(env.CC_GLM_TOKEN_FILE))
-  if (env.ZAI_API_KEY) {
+  const pinned = ctx.authSource
+  if (pinned && isOpReference(pinned)) return done(pinned, await opRead(pinned, ctx))
+  if (env.CC_GLM_AUTH_TOKEN && sourceAllowed(ctx, 'CC_GLM_AUTH_TOKEN')) return done('CC_GLM_AUTH_TOKEN', checkToken(env.CC_GLM_AUTH_TOKEN, 'CC_GLM_AUTH_TOKEN', ExitCode.authFailed))
+  if (env.CC_GLM_TOKEN_FILE && sourceAllowed(ctx, 'CC_GLM_TOKEN_FILE')) return done('CC_GLM_TOKEN_FILE', readTokenFile(env.CC_GLM_TOKEN_FILE))
+  if (env.ZAI_API_KEY && sourceAllowed(ctx, 'ZAI_API_KEY')) {
     const v = env.ZAI_API_KEY.trim()
     return isOpReference(v) ? done(v, await opRead(v, ctx)) : done('ZAI_API_KEY', checkToken(v, 'ZAI_API_KEY', ExitCode.authFailed))
   }
+  if (pinned) throw pinnedSourceMissing('cc-glm', pinned)
   if (env.CC_GLM_OP_URI) {
     const ref = env.CC_GLM_OP_URI.trim()
     if (!isOpReference(ref)) throw new DxError(`CC_GLM_OP_URI must be an op:// reference, got ${JSON.stringify(ref.slice(0, 40))}`, {exitCode: ExitCode.authFailed})

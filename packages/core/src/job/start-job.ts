@@ -15,6 +15,7 @@ import {removeStdinPrompt, validatePromptFile} from './prompt-file.js'
 import {ensureDir, readJsonFile, removeQuietly, writeJsonAtomic} from './store.js'
 import {keepLogsFrom, rotateLogs} from './rotate-logs.js'
 import {faultPoint} from './fault-point.js'
+import {recordLaunch} from './launch-settings.js'
 
 export interface StartRequest {
   root: string
@@ -160,6 +161,7 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
       created_at: new Date().toISOString(),
       timeout_sec: req.timeoutSec ?? null,
       blocked: null,
+      launch: recordLaunch(req.provider, req.env, auth),
     }
     const contract: JobContract = {
       worktree,
