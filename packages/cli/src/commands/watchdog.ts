@@ -13,6 +13,7 @@ export default class Watchdog extends DxCommand {
   static description = [
     'Restarts stalled and no_op jobs with a growing, capped backoff until --max-retries is spent, then marks them blocked / retries_exhausted.',
     'A refused key (provider_auth_failed) is never retried: the job is blocked at once. A rate-limited job is restarted after the limit resets, without spending a retry.',
+    "Before it restarts or blocks a job it takes the job's lock and looks again: a stop (or anything else) since the round's look wins, and the action is 'skipped'. Restarts use the job's recorded launch settings (see restart).",
     'One watchdog per artifact root. SIGINT/SIGTERM end it after the current round. One line per action (JSON lines with --json).',
   ].join('\n')
   static examples = ['<%= config.bin %> watchdog', '<%= config.bin %> watchdog --once --json', '<%= config.bin %> watchdog --interval 60 --max-retries 5']
