@@ -157,24 +157,50 @@ describe('restart', function () {
     })
   })
 
+  describe('the watchdog relaunches a job as it was started', () => {
+    it('a stalled job started with CC_GLM_BASE_URL, restarted by a watchdog whose environment lacks it, goes back to that endpoint', async () => {
+      const sb = make('wd-endpoint', 'hang')
+      start(sb, 'bd-we')
+      const fast = ['--stall-minutes', '0.05', '--no-op-minutes', '60']
+      await waitFor(() => check(sb, 'bd-we', fast).state === 'stalled', {what: 'bd-we stalled'})
+      const from = sim.requests.length
+      // a round may see a burst of the agent's CPU and wait: rounds go on until one restarts the job
+      await waitFor(() => {
+        const r = sb.run(['watchdog', '--once', '--json', ...fast, '--backoff-seconds', '0'], {env: {CC_GLM_BASE_URL: undefined}})
+        expect(r.code, r.stderr).to.equal(0)
+        return r.stdout.includes('"action":"restarted"')
+      }, {what: 'a watchdog round to restart bd-we'})
+      await waitFor(() => modelCalls(from) > 0, {what: 'the restarted agent to call the simulator', timeoutMs: 30_000})
+      expect(sb.run(['stop', '--beads', 'bd-we']).code).to.equal(0)
+    })
+  })
+
   describe('watchdog against a user\'s stop', () => {
     it('a stop between the watchdog\'s look and its restart wins: the job stays stopped, retries unchanged', async () => {
       const sb = make('wd-stop', 'hang')
       start(sb, 'bd-ws')
       const fast = ['--stall-minutes', '0.05', '--no-op-minutes', '60']
       await waitFor(() => check(sb, 'bd-ws', fast).state === 'stalled', {what: 'bd-ws stalled'})
-      // the watchdog decides to restart, then stops itself before acting (DX_RUNNER_PAUSE)
-      const wd = spawn(process.execPath, [BIN, 'watchdog', '--once', '--json', ...fast, '--backoff-seconds', '0'], {
-        cwd: sb.worktree,
-        env: {...sb.env, DX_RUNNER_PAUSE: 'watchdog-before-act'},
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      children.push(wd)
+      // the watchdog decides to restart, then stops itself before acting (DX_RUNNER_PAUSE); a round that
+      // saw a burst of the agent's CPU does not decide so and ends: the next one is started
+      let wd
       let out = ''
-      wd.stdout.on('data', (d) => (out += d))
-      wd.stderr.on('data', (d) => (out += d))
-      const exited = new Promise((r) => wd.once('exit', (code) => r(code)))
-      await waitFor(() => isStopped(wd.pid), {what: 'the watchdog to pause before acting'})
+      let exited
+      await waitFor(async () => {
+        if (!wd || wd.exitCode !== null || wd.signalCode !== null) {
+          wd = spawn(process.execPath, [BIN, 'watchdog', '--once', '--json', ...fast, '--backoff-seconds', '0'], {
+            cwd: sb.worktree,
+            env: {...sb.env, DX_RUNNER_PAUSE: 'watchdog-before-act'},
+            stdio: ['ignore', 'pipe', 'pipe'],
+          })
+          children.push(wd)
+          out = ''
+          wd.stdout.on('data', (d) => (out += d))
+          wd.stderr.on('data', (d) => (out += d))
+          exited = new Promise((r) => wd.once('exit', (code) => r(code)))
+        }
+        return isStopped(wd.pid)
+      }, {what: 'the watchdog to pause before acting', intervalMs: 50})
       const stop = sb.run(['stop', '--beads', 'bd-ws'])
       expect(stop.code, stop.stderr).to.equal(0)
       wd.kill('SIGCONT')
