@@ -7,7 +7,7 @@ import {inspect} from 'node:util'
 import {
   allowedPrefixes, buildRegistry, DxError, formatElapsed, identityOf, isAlive, parseDuration, parseIdentity, parseProcStat,
   permissionGate, readJsonFile, readRcFile, requireProvider, resolveThresholds, Secret, validateBeadsId, writeJsonAtomic,
-  parsePorcelainV2, acquireJobLock, parseTimes,
+  parsePorcelainV2, acquireJobLock, parseTimes, recordLaunch, relaunchEnv, providerProblem,
 } from '../dist/index.js'
 
 describe('beads ids', () => {
@@ -216,5 +216,32 @@ describe('supervisor cpu times', () => {
   it('sums the children line of `times`', () => {
     expect(parseTimes('0m0.00s 0m0.01s\n0m1.50s 1m0.25s\n')).to.equal(61.75)
     expect(parseTimes('garbage')).to.equal(undefined)
+  })
+})
+
+describe('launch settings (recorded at start, put back at restart)', () => {
+  const provider = {settingsEnv: ['X_BASE_URL', 'X_TOKEN_FILE', 'X_RETRIES', 'X_LEAKY']}
+  const auth = {source: 'X_TOKEN', env: {X_KEY: new Secret('sekrit-value-123')}}
+  it('records the declared variables that are set, and the key\'s source by name', () => {
+    const r = recordLaunch(provider, {X_BASE_URL: 'http://h', X_TOKEN_FILE: '/t', X_RETRIES: '', OTHER: 'o'}, auth)
+    expect(r).to.deep.equal({auth_source: 'X_TOKEN', env: {X_BASE_URL: 'http://h', X_TOKEN_FILE: '/t'}})
+  })
+  it('never records a value that carries the key, nor a source that does', () => {
+    const r = recordLaunch(provider, {X_LEAKY: 'Bearer sekrit-value-123'}, {...auth, source: 'sekrit-value-123'})
+    expect(JSON.stringify(r)).to.not.include('sekrit')
+    expect(r.auth_source).to.equal(null)
+  })
+  it('restart: recorded values win, settings unset at start are removed, the rest is the caller\'s', () => {
+    const env = relaunchEnv(provider, {X_BASE_URL: 'http://other', X_RETRIES: '9', PATH: '/p'}, {auth_source: 'X_TOKEN', env: {X_BASE_URL: 'http://h'}})
+    expect(env).to.deep.equal({X_BASE_URL: 'http://h', PATH: '/p'})
+  })
+  it('a meta from before launch settings relaunches with the caller\'s environment', () => {
+    expect(relaunchEnv(provider, {X_BASE_URL: 'http://other'}, undefined)).to.deep.equal({X_BASE_URL: 'http://other'})
+  })
+  it('a provider whose settingsEnv is not a list of names is refused', () => {
+    const p = {specificationVersion: 'v1', name: 'p', resolveAuth() {}, preflight() {}, probe() {}, selectModel() {}, buildLaunch() {}, classifyExit() {}}
+    expect(providerProblem({...p, settingsEnv: ['OK_NAME']})).to.equal(undefined)
+    expect(providerProblem({...p, settingsEnv: 'X'})).to.match(/settingsEnv/)
+    expect(providerProblem({...p, settingsEnv: ['bad name']})).to.match(/settingsEnv/)
   })
 })

@@ -11,6 +11,8 @@ export const ccGlmProvider: ProviderV1 = {
   name: 'cc-glm',
   description: 'Claude Code (claude -p, stream-json) pointed at Z.ai GLM models',
   defaultModel: 'glm-5',
+  // non-secret settings start records and restart re-uses (the key's source is recorded by name)
+  settingsEnv: ['CC_GLM_BASE_URL', 'CC_GLM_TOKEN_FILE', 'CLAUDE_CODE_MAX_RETRIES'],
   resolveAuth,
   preflight,
   probe,

@@ -1,4 +1,4 @@
-import {checkCredential, DxError, ExitCode, findExecutable, isOpReference, opRead as readOp, Secret, type AuthResult, type ProviderContext} from '@dx-runner/core'
+import {checkCredential, DxError, ExitCode, findExecutable, isOpReference, opRead as readOp, pinnedSourceMissing, Secret, sourceAllowed, type AuthResult, type ProviderContext} from '@dx-runner/core'
 import {baseUrlFrom} from './base-url.js'
 import {readTokenFile} from './token-file.js'
 
@@ -14,7 +14,10 @@ function opRead(ref: string, ctx: ProviderContext): Promise<string> {
 }
 
 
-/** The first credential source present wins: CC_GLM_AUTH_TOKEN, CC_GLM_TOKEN_FILE, ZAI_API_KEY, CC_GLM_OP_URI, the default op:// reference. */
+/**
+ * The first credential source present wins: CC_GLM_AUTH_TOKEN, CC_GLM_TOKEN_FILE, ZAI_API_KEY, CC_GLM_OP_URI, the default op:// reference.
+ * With ctx.authSource (restart) only that source is asked: an op:// reference is read as is.
+ */
 export async function resolveAuth(ctx: ProviderContext): Promise<AuthResult> {
   const env = ctx.env
   const done = (source: string, token: string, warnings: AuthResult['warnings'] = []): AuthResult => ({
@@ -23,15 +26,18 @@ export async function resolveAuth(ctx: ProviderContext): Promise<AuthResult> {
     plainEnv: {ANTHROPIC_BASE_URL: baseUrlFrom(env)},
     ...(warnings.length > 0 ? {warnings} : {}),
   })
-  if (env.CC_GLM_AUTH_TOKEN) return done('CC_GLM_AUTH_TOKEN', checkToken(env.CC_GLM_AUTH_TOKEN, 'CC_GLM_AUTH_TOKEN', ExitCode.authFailed))
-  if (env.CC_GLM_TOKEN_FILE) {
+  const pinned = ctx.authSource
+  if (pinned && isOpReference(pinned)) return done(pinned, await opRead(pinned, ctx))
+  if (env.CC_GLM_AUTH_TOKEN && sourceAllowed(ctx, 'CC_GLM_AUTH_TOKEN')) return done('CC_GLM_AUTH_TOKEN', checkToken(env.CC_GLM_AUTH_TOKEN, 'CC_GLM_AUTH_TOKEN', ExitCode.authFailed))
+  if (env.CC_GLM_TOKEN_FILE && sourceAllowed(ctx, 'CC_GLM_TOKEN_FILE')) {
     const file = readTokenFile(env.CC_GLM_TOKEN_FILE, SOURCES_HELP)
     return done('CC_GLM_TOKEN_FILE', file.token, file.warnings)
   }
-  if (env.ZAI_API_KEY) {
+  if (env.ZAI_API_KEY && sourceAllowed(ctx, 'ZAI_API_KEY')) {
     const v = env.ZAI_API_KEY.trim()
     return isOpReference(v) ? done(v, await opRead(v, ctx)) : done('ZAI_API_KEY', checkToken(v, 'ZAI_API_KEY', ExitCode.authFailed))
   }
+  if (pinned) throw pinnedSourceMissing('cc-glm', pinned)
   if (env.CC_GLM_OP_URI) {
     const ref = env.CC_GLM_OP_URI.trim()
     if (!isOpReference(ref)) throw new DxError(`CC_GLM_OP_URI must be an op:// reference, got ${JSON.stringify(ref.slice(0, 40))}`, {exitCode: ExitCode.authFailed})

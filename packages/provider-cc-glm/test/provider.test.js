@@ -107,6 +107,34 @@ describe('cc-glm resolveAuth', () => {
   })
 })
 
+describe('cc-glm resolveAuth pinned to the source a job started with (restart)', () => {
+  const tokenFile = join(dir, 'pinned-token')
+  writeFileSync(tokenFile, 'tok-from-file\n')
+  const op = fakeOp()
+  const pinned = (authSource, env) => resolveAuth({...ctx(env), authSource})
+  it('a token file stays the source even when CC_GLM_AUTH_TOKEN is set now', async () => {
+    const r = await pinned('CC_GLM_TOKEN_FILE', {CC_GLM_AUTH_TOKEN: 'tok-env', CC_GLM_TOKEN_FILE: tokenFile})
+    expect(r.source).to.equal('CC_GLM_TOKEN_FILE')
+    expect(r.env.ANTHROPIC_AUTH_TOKEN.reveal()).to.equal('tok-from-file')
+  })
+  it('an op:// reference is read as recorded, whatever the environment holds', async () => {
+    const r = await pinned('op://v/i/f', {CC_GLM_AUTH_TOKEN: 'tok-env', PATH: op.path})
+    expect(r.source).to.equal('op://v/i/f')
+    expect(r.env.ANTHROPIC_AUTH_TOKEN.reveal()).to.equal('tok-from-op')
+  })
+  it('the recorded variable unset now → exit 10 naming it, no other source tried', async () => {
+    const e = await rejects(pinned('CC_GLM_AUTH_TOKEN', {ZAI_API_KEY: 'tok-zai', PATH: op.path}))
+    expect(e.exitCode).to.equal(10)
+    expect(e.message).to.include('CC_GLM_AUTH_TOKEN')
+    expect(e.message).to.not.include('tok-zai')
+  })
+  it('declares its non-secret launch settings, none of them a key', () => {
+    expect(ccGlmProvider.settingsEnv).to.include('CC_GLM_BASE_URL')
+    expect(ccGlmProvider.settingsEnv).to.include('CC_GLM_TOKEN_FILE')
+    for (const name of ['CC_GLM_AUTH_TOKEN', 'ZAI_API_KEY', 'ANTHROPIC_AUTH_TOKEN']) expect(ccGlmProvider.settingsEnv).to.not.include(name)
+  })
+})
+
 describe('cc-glm buildLaunch', () => {
   const job = {beads: 'bd-1', worktree: '/tmp/agents/bd-1', promptFile: '/tmp/p.md', model: 'glm-5', tmpDir: '/tmp/dx/cc-glm/bd-1.tmp'}
   const auth = {source: 'CC_GLM_AUTH_TOKEN', env: {ANTHROPIC_AUTH_TOKEN: new Secret('tok-super-secret')}, plainEnv: {ANTHROPIC_BASE_URL: 'http://127.0.0.1:1'}}

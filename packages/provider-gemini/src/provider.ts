@@ -11,6 +11,8 @@ export const geminiProvider: ProviderV1 = {
   name: 'gemini',
   description: 'Gemini CLI headless (stream-json, auto-approve)',
   defaultModel: 'gemini-2.5-pro',
+  // non-secret settings start records and restart re-uses (the key's source is recorded by name)
+  settingsEnv: ['GOOGLE_GEMINI_BASE_URL'],
   resolveAuth,
   preflight,
   probe,

@@ -12,6 +12,8 @@ export const opencodeProvider: ProviderV1 = {
   name: 'opencode',
   description: 'OpenCode headless (opencode run --format json) on zhipuai-coding-plan/glm-5',
   defaultModel: 'glm-5',
+  // non-secret settings start records and restart re-uses (the key's source is recorded by name)
+  settingsEnv: ['OPENCODE_ZAI_BASE_URL', 'DX_RUNNER_OPENCODE_FALLBACK_MODELS'],
   resolveAuth,
   preflight,
   probe,

@@ -1,4 +1,4 @@
-import {checkCredential, DxError, ExitCode, isOpReference, opRead, Secret, type AuthResult, type ProviderContext} from '@dx-runner/core'
+import {checkCredential, DxError, ExitCode, isOpReference, opRead, pinnedSourceMissing, Secret, sourceAllowed, type AuthResult, type ProviderContext} from '@dx-runner/core'
 
 /** Z.ai's OpenAI-compatible GLM coding plan endpoint. */
 export const DEFAULT_BASE_URL = 'https://api.z.ai/api/coding/paas/v4'
@@ -9,14 +9,20 @@ export function baseUrlFrom(env: NodeJS.ProcessEnv): string {
   return (env.OPENCODE_ZAI_BASE_URL?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, '')
 }
 
-/** OPENCODE_ZAI_API_KEY, then ZAI_API_KEY; either may be an op:// reference read with `op read`. */
+/**
+ * OPENCODE_ZAI_API_KEY, then ZAI_API_KEY; either may be an op:// reference read with `op read`.
+ * With ctx.authSource (restart) only that source is asked: an op:// reference is read as is.
+ */
 export async function resolveAuth(ctx: ProviderContext): Promise<AuthResult> {
+  const done = (source: string, key: string): AuthResult => ({source, env: {ZAI_API_KEY: new Secret(key)}, plainEnv: {OPENCODE_ZAI_BASE_URL: baseUrlFrom(ctx.env)}})
+  const pinned = ctx.authSource
+  if (pinned && isOpReference(pinned)) return done(pinned, await opRead(pinned, ctx, HELP))
   for (const name of ['OPENCODE_ZAI_API_KEY', 'ZAI_API_KEY']) {
     const raw = ctx.env[name]
-    if (raw === undefined || raw === '') continue
+    if (raw === undefined || raw === '' || !sourceAllowed(ctx, name)) continue
     const v = raw.trim()
-    const key = isOpReference(v) ? await opRead(v, ctx, HELP) : checkCredential(v, name, ExitCode.authFailed, HELP)
-    return {source: isOpReference(v) ? v : name, env: {ZAI_API_KEY: new Secret(key)}, plainEnv: {OPENCODE_ZAI_BASE_URL: baseUrlFrom(ctx.env)}}
+    return isOpReference(v) ? done(v, await opRead(v, ctx, HELP)) : done(name, checkCredential(v, name, ExitCode.authFailed, HELP))
   }
+  if (pinned) throw pinnedSourceMissing('opencode', pinned)
   throw new DxError(`no credential for opencode: ${HELP}`, {exitCode: ExitCode.authFailed})
 }

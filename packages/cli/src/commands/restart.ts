@@ -6,7 +6,11 @@ import {launchDoc} from '../lib/views.js'
 
 export default class Restart extends DxCommand {
   static summary = 'Start a job again with the same metadata.'
-  static description = 'Stops it if it runs, rotates its log (.log → .log.1 …, five kept), and launches it again with the same provider, worktree, prompt and model; retry_count + 1.'
+  static description = [
+    'Stops it if it runs, rotates its log (.log → .log.1 …, five kept), and launches it again with the same provider, worktree, prompt and model; retry_count + 1.',
+    "It runs with the launch settings the job started with (meta.launch: the provider's endpoint and other non-secret settings, and the key's source by name), not this shell's: the key is read again from that source only.",
+    'Everything is checked before anything is touched; a refused restart exits 1 (prompt file or worktree gone), 10/11 (credential), 20 (provider not installed) or 21 (agent CLI not on PATH) and leaves the job exactly as it was.',
+  ].join('\n')
   static examples = ['<%= config.bin %> restart --beads bd-123']
   static flags = {
     ...hostFlag,

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {
-  acquireJobLock, artifactRoot, watchdogLockPath, blockJob, decideWatchdogAction, DEFAULT_WATCHDOG_POLICY, DxError, listJobs, readJsonFile,
-  restartJob, writeJsonAtomic, type JobView, type WatchdogMemory, type WatchdogPolicy,
+  acquireJobLock, artifactRoot, watchdogLockPath, carryOut, decideWatchdogAction, DEFAULT_WATCHDOG_POLICY, DxError, jobSituation, listJobs, observeJob, pausePoint,
+  ProcessTable, readJsonFile, writeJsonAtomic, type FreshLook, type JobView, type WatchdogMemory, type WatchdogPolicy,
 } from '@dx-runner/core'
 import {join} from 'node:path'
 import {DxCommand, thresholdFlags, thresholdsFrom} from '../lib/base-command.js'
@@ -14,6 +14,7 @@ export default class Watchdog extends DxCommand {
   static description = [
     'Restarts stalled and no_op jobs with a growing, capped backoff until --max-retries is spent, then marks them blocked / retries_exhausted.',
     'A refused key (provider_auth_failed) is never retried: the job is blocked at once. A rate-limited job is restarted after the limit resets, without spending a retry.',
+    "Before it restarts or blocks a job it takes the job's lock and looks again: a stop (or anything else) since the round's look wins, and the action is 'skipped'. Restarts use the job's recorded launch settings (see restart).",
     'One watchdog per artifact root. SIGINT/SIGTERM end it after the current round. One line per action (JSON lines with --json).',
   ].join('\n')
   static examples = ['<%= config.bin %> watchdog', '<%= config.bin %> watchdog --once --json', '<%= config.bin %> watchdog --interval 60 --max-retries 5']
@@ -124,7 +125,7 @@ export default class Watchdog extends DxCommand {
     let acted = 0
     for (const v of views) {
       try {
-        acted += (await this.handle(v, policy, json)) ? 1 : 0
+        acted += (await this.handle(v, policy, thresholds, json)) ? 1 : 0
       } catch (error) {
         // One job's failure is reported; the round goes on.
         this.emit(json, {action: 'failed', beads: v.beads, provider: v.provider, state: v.state, reason_code: v.reason_code, error: (error as Error).message.split('\n')[0]})
@@ -133,33 +134,40 @@ export default class Watchdog extends DxCommand {
     this.emit(json, {action: 'round', round, jobs: views.length, acted})
   }
 
-  private async handle(v: JobView, policy: WatchdogPolicy, json: boolean): Promise<boolean> {
+  private async handle(v: JobView, policy: WatchdogPolicy, thresholds: ReturnType<typeof thresholdsFrom>, json: boolean): Promise<boolean> {
     if (!v.meta) return false
     const memRead = readJsonFile<WatchdogMemory>(v.paths.watchdog)
     const attempt = v.started_at ?? v.meta.created_at
     const memory = memRead.kind === 'ok' ? memRead.value : undefined
-    const decision = decideWatchdogAction(
-      {state: v.state, reason_code: v.reason_code, retries: v.meta.retries, now: Date.now(), memory, attemptStartedAt: attempt},
-      policy,
-    )
+    const decision = decideWatchdogAction(jobSituation(v, memory, Date.now()), policy)
     const base = {beads: v.beads, provider: v.provider, state: v.state, reason_code: v.reason_code, retry_count: v.meta.retries}
-    switch (decision.action) {
-      case 'none':
+    if (decision.action === 'none') return false
+    if (decision.action === 'wait') {
+      if (!memory || memory.attempt !== attempt) writeJsonAtomic(v.paths.watchdog, {first_seen_at: new Date().toISOString(), attempt, rate_limit_waits: memory?.rate_limit_waits ?? 0})
+      this.emit(json, {action: 'waiting', ...base, until: new Date(decision.until).toISOString(), why: decision.why})
+      return false
+    }
+    pausePoint('watchdog-before-act')
+    const providers = await this.providers()
+    // Under the job's lock, the job is looked at and decided again: a stop since this round's look wins.
+    const lookAgain = async (): Promise<FreshLook> => {
+      const now = Date.now()
+      const fresh = await observeJob(v.paths, {table: ProcessTable.scan(), thresholds, now, providerFor: (n) => providers.find(n), act: false})
+      const mem = readJsonFile<WatchdogMemory>(v.paths.watchdog)
+      return {state: fresh.state, reason_code: fresh.reason_code, decision: decideWatchdogAction(jobSituation(fresh, mem.kind === 'ok' ? mem.value : undefined, now), policy)}
+    }
+    const r = await carryOut(v.paths, decision.action, {lookAgain, provider: async () => providers.get(v.meta!.provider), env: process.env})
+    switch (r.done) {
+      case 'skipped':
+        this.emit(json, {action: 'skipped', ...base, now_state: r.now.state, now_reason_code: r.now.reason_code, why: 'the job changed since this round looked at it'})
         return false
-      case 'wait':
-        if (!memory || memory.attempt !== attempt) writeJsonAtomic(v.paths.watchdog, {first_seen_at: new Date().toISOString(), attempt, rate_limit_waits: memory?.rate_limit_waits ?? 0})
-        this.emit(json, {action: 'waiting', ...base, until: new Date(decision.until).toISOString(), why: decision.why})
-        return false
-      case 'block':
-        await blockJob(v.paths, decision.reason_code, {stop: decision.stop})
-        this.emit(json, {action: 'blocked', ...base, reason_code: decision.reason_code})
+      case 'blocked':
+        this.emit(json, {action: 'blocked', ...base, reason_code: r.decision.reason_code})
         return true
-      case 'restart': {
-        const provider = (await this.providers()).get(v.meta.provider)
-        const r = await restartJob(v.paths, provider, {env: process.env, countRetry: decision.countRetry, clearBlocked: false})
-        const waits = (memory?.rate_limit_waits ?? 0) + (decision.countRetry ? 0 : 1)
+      case 'restarted': {
+        const waits = (memory?.rate_limit_waits ?? 0) + (r.decision.countRetry ? 0 : 1)
         writeJsonAtomic(v.paths.watchdog, {first_seen_at: new Date().toISOString(), attempt: '-', rate_limit_waits: waits})
-        this.emit(json, {action: 'restarted', ...base, retry_count: r.meta.retries, why: decision.why, pid: r.launched.agent.pid})
+        this.emit(json, {action: 'restarted', ...base, retry_count: r.restart.meta.retries, why: r.decision.why, pid: r.restart.launched.agent.pid})
         return true
       }
     }

@@ -1,3 +1,5 @@
+import type {LaunchRecord} from './launch-settings.js'
+
 /** <provider>/<beads>/meta: what the job is. Written once at start; restart changes only `retries` (and `blocked` via the watchdog). */
 export interface JobMeta {
   schema_version: 1
@@ -14,6 +16,8 @@ export interface JobMeta {
   created_at: string
   timeout_sec: number | null
   blocked?: {reason_code: string; at: string} | null
+  /** The launch settings start took from its environment, re-used by restart and the watchdog (absent in metas written before them). */
+  launch?: LaunchRecord
 }
 
 /** <provider>/<beads>/contract: what the job promised. */

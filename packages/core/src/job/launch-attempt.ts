@@ -3,7 +3,7 @@ import type {AuthResult, LaunchSpec, ProviderContext, ProviderV1} from '../provi
 import type {Heartbeat} from '../health/heartbeat.js'
 import type {JobPaths} from './job-paths.js'
 import type {JobMeta} from './job-meta.js'
-import {launchSupervisor, type Launched} from './launch-supervisor.js'
+import {findExecutable, launchSupervisor, supervisorEnv, type Launched} from './launch-supervisor.js'
 import {snapshotWorktree} from './mutations.js'
 import {warnOnce} from '../provider/warn-once.js'
 import {ensureDir, writeFileAtomic, writeJsonAtomic, readJsonFile} from './store.js'
@@ -21,6 +21,14 @@ export interface AttemptOptions {
   keepSnapshot: boolean
   /** Registers the attempt (writes the meta); see LaunchOptions.commit. */
   commit: () => void
+  /** The plan checked before anything was touched (restart); made here when absent. */
+  plan?: AttemptPlan
+}
+
+/** A launch that has been checked and can be carried out: the spec and the environment the agent inherits. */
+export interface AttemptPlan {
+  spec: LaunchSpec
+  env: NodeJS.ProcessEnv
 }
 
 /** Resolve the provider's credential (exit 10/11 on failure) for a job about to launch; its warnings go to stderr. */
@@ -35,21 +43,54 @@ export async function resolveJobAuth(provider: ProviderV1, ctx: ProviderContext)
   }
 }
 
+/** Where a launch file goes in `dir`; a path that would leave `dir` is refused. */
+function launchFileTarget(dir: string, path: string, providerName: string): string {
+  const target = resolve(dir, path)
+  if (isAbsolute(path) || !target.startsWith(`${dir}/`)) {
+    throw new DxError(`${providerName}: launch file ${JSON.stringify(path)} would leave the job directory`)
+  }
+  return target
+}
+
 /** Write a launch spec's files into `dir` (0600); a path that would leave `dir` is refused. */
 export function writeLaunchFiles(dir: string, spec: Pick<LaunchSpec, 'files'>, providerName: string): void {
   for (const f of spec.files ?? []) {
-    const target = resolve(dir, f.path)
-    if (isAbsolute(f.path) || !target.startsWith(`${dir}/`)) {
-      throw new DxError(`${providerName}: launch file ${JSON.stringify(f.path)} would leave the job directory`)
-    }
+    const target = launchFileTarget(dir, f.path, providerName)
     ensureDir(dirname(target))
     writeFileAtomic(target, f.content)
   }
 }
 
+/**
+ * Check an attempt without writing anything: the provider builds its launch, its files stay in the
+ * job directory, its secrets are one line each, and the agent CLI (and script(1) for --pty) is on the
+ * PATH the agent will have. What launchSupervisor would refuse after the old attempt is gone, refused first.
+ */
+export function planAttempt(o: Pick<AttemptOptions, 'paths' | 'meta' | 'provider' | 'auth' | 'env' | 'pty'>): AttemptPlan {
+  const {paths, meta} = o
+  const built = o.provider.buildLaunch(
+    {beads: meta.beads, worktree: meta.worktree, promptFile: meta.prompt_file, model: meta.selected_model, tmpDir: paths.tmpDir},
+    o.auth,
+    meta.selected_model,
+  )
+  for (const f of built.files ?? []) launchFileTarget(paths.tmpDir, f.path, o.provider.name)
+  const spec: LaunchSpec = {...built, env: {TMPDIR: paths.tmpDir, ...built.env}}
+  const env = {...o.env, TMPDIR: paths.tmpDir}
+  for (const [k, v] of Object.entries(spec.secretEnv)) {
+    if (/[\n\r\0]/.test(v.reveal())) throw new DxError(`secret for ${k} contains a newline or NUL`, {exitCode: ExitCode.authFailed})
+  }
+  const path = supervisorEnv(spec, env).PATH
+  if (!findExecutable(spec.command, path)) {
+    throw new DxError(`agent command '${spec.command}' not found on PATH; run 'dx-runner preflight'`, {exitCode: ExitCode.preflightFailed})
+  }
+  if (o.pty && !findExecutable('script', path)) throw new DxError('--pty needs script(1) (util-linux) on PATH', {exitCode: ExitCode.preflightFailed})
+  return {spec, env}
+}
+
 /** One attempt of a job: baseline snapshot, first heartbeat, then the detached supervisor. */
 export async function launchAttempt(o: AttemptOptions): Promise<Launched> {
   const {paths, meta} = o
+  const plan = o.plan ?? planAttempt(o)
   ensureDir(paths.tmpDir)
   const now = new Date()
   const prevSnap = readJsonFile<MutationSnapshot>(paths.mutation)
@@ -67,18 +108,12 @@ export async function launchAttempt(o: AttemptOptions): Promise<Launched> {
     last_progress_at: now.toISOString(),
   }
   writeJsonAtomic(paths.heartbeat, hb)
-  const spec = o.provider.buildLaunch(
-    {beads: meta.beads, worktree: meta.worktree, promptFile: meta.prompt_file, model: meta.selected_model, tmpDir: paths.tmpDir},
-    o.auth,
-    meta.selected_model,
-  )
-  writeLaunchFiles(paths.tmpDir, spec, o.provider.name)
-  const env = {...o.env, TMPDIR: paths.tmpDir}
+  writeLaunchFiles(paths.tmpDir, plan.spec, o.provider.name)
   return launchSupervisor({
     paths,
-    spec: {...spec, env: {TMPDIR: paths.tmpDir, ...spec.env}},
+    spec: plan.spec,
     promptFile: meta.prompt_file,
-    baseEnv: env,
+    baseEnv: plan.env,
     timeoutSec: meta.timeout_sec ?? undefined,
     pty: o.pty,
     commit: o.commit,

@@ -26,7 +26,6 @@ function legacyFilesOf(names: string[], beads: string): Array<[from: string, to:
  */
 export function migrateLegacyJob(root: string, provider: string, beads: string, names: string[]): JobPaths {
   const legacy = legacyJobPaths(root, provider, beads)
-  const next = jobPaths(root, provider, beads)
   if (isJobActive(legacy)) return legacy
   let lock
   try {
@@ -35,11 +34,29 @@ export function migrateLegacyJob(root: string, provider: string, beads: string, 
     return legacy
   }
   try {
+    return moveIntoDir(legacy, names)
+  } finally {
+    lock.release()
+  }
+}
+
+/** migrateLegacyJob for a caller that holds the job's lock (restart, after stopping it). */
+export function migrateLegacyJobLocked(legacy: JobPaths): JobPaths {
+  let names: string[] = []
+  try {
+    names = readdirSync(legacy.providerDir)
+  } catch {}
+  return moveIntoDir(legacy, names)
+}
+
+function moveIntoDir(legacy: JobPaths, names: string[]): JobPaths {
+  const next = jobPaths(legacy.root, legacy.provider, legacy.beads)
+  try {
     if (isJobActive(legacy)) return legacy
     if (existsSync(next.dir) && !lstatSync(next.dir).isDirectory()) return legacy
     mkdirSync(next.dir, {recursive: true, mode: DIR_MODE})
     // the meta last: while it is in the old place the job is still found there
-    const files = legacyFilesOf(names, beads).sort(([a], [b]) => Number(a.endsWith('.meta')) - Number(b.endsWith('.meta')))
+    const files = legacyFilesOf(names, legacy.beads).sort(([a], [b]) => Number(a.endsWith('.meta')) - Number(b.endsWith('.meta')))
     for (const [from, to] of files) renameSync(join(legacy.providerDir, from), join(next.dir, to))
     return next
   } catch {
@@ -47,8 +64,6 @@ export function migrateLegacyJob(root: string, provider: string, beads: string, 
       rmdirSync(next.dir)
     } catch {}
     return existsSync(legacy.meta) ? legacy : next
-  } finally {
-    lock.release()
   }
 }
 

@@ -9,6 +9,7 @@ import {jobPaths, validateBeadsId, type JobPaths} from './job-paths.js'
 import type {JobContract, JobMeta} from './job-meta.js'
 import {findJob} from './list-jobs.js'
 import {isJobActive} from './job-active.js'
+import {endJobProcesses} from './job-processes.js'
 import {launchAttempt, resolveJobAuth} from './launch-attempt.js'
 import type {Launched} from './launch-supervisor.js'
 import {removeStdinPrompt, validatePromptFile} from './prompt-file.js'
@@ -17,6 +18,7 @@ import {attemptFiles} from './attempt-files.js'
 import {keepLogsFrom, rotateLogs} from './rotate-logs.js'
 import {faultPoint} from './fault-point.js'
 import {cachedPreflight} from './preflight-cache.js'
+import {recordLaunch} from './launch-settings.js'
 
 export interface StartRequest {
   root: string
@@ -118,6 +120,8 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
         throw new DxError(`job ${beads} is already active (${p.provider}); stop it first or pick another --beads`, {exitCode: ExitCode.alreadyActive})
       }
     }
+    // what an earlier attempt left behind (marked processes a killed supervisor could not end) goes first
+    if (existing) await endJobProcesses(existing, 2000)
     // A finished job of the same id is replaced: keep its logs, drop its state.
     for (const p of new Set([existing, paths].filter((x): x is JobPaths => x !== undefined))) {
       rotateLogs(p, req.keepLogs ?? keepLogsFrom(req.env))
@@ -143,6 +147,7 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
       created_at: new Date().toISOString(),
       timeout_sec: req.timeoutSec ?? null,
       blocked: null,
+      launch: recordLaunch(req.provider, req.env, auth),
     }
     const contract: JobContract = {
       worktree,

@@ -27,6 +27,12 @@ export interface ProviderContext {
    * `--fallback-model` or the config file). A provider without a model policy ignores it.
    */
   fallbackModels?: readonly string[]
+  /**
+   * Take the credential from this source only (an AuthResult.source: a variable's name or an op://
+   * reference), or fail: `restart` and the watchdog re-resolve a job's key from where its start took it.
+   * A provider with a single source may ignore it.
+   */
+  authSource?: string
 }
 
 export interface AuthResult {
@@ -146,6 +152,14 @@ export interface ProviderV1 {
   readonly name: string
   readonly description: string
   readonly defaultModel: string
+  /**
+   * Non-secret environment variables that shape this provider's launch: endpoints, a token FILE's
+   * path, the agent CLI's retry budget, model fallbacks. `start` records the values it saw in the
+   * job's meta (`launch.env`); `restart` and the watchdog put exactly those back over their own
+   * environment (unset ones removed), so a job relaunches as it was started. Never list a variable
+   * that holds a credential: the ones whose value matches the resolved key are dropped anyway.
+   */
+  readonly settingsEnv?: readonly string[]
   resolveAuth(ctx: ProviderContext): Promise<AuthResult>
   preflight(ctx: ProviderContext): Promise<PreflightReport>
   probe(ctx: ProviderContext, model?: string): Promise<ProbeResult>

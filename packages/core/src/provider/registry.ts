@@ -31,6 +31,9 @@ export function providerProblem(value: unknown): string | undefined {
   }
   if (typeof p.name !== 'string' || !/^[a-z0-9][a-z0-9-]{0,39}$/.test(p.name)) return 'has no valid name'
   for (const m of REQUIRED_METHODS) if (typeof p[m] !== 'function') return `lacks method ${m}()`
+  if (p.settingsEnv !== undefined && !(Array.isArray(p.settingsEnv) && p.settingsEnv.every((n) => typeof n === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(n)))) {
+    return 'has a settingsEnv that is not a list of environment variable names'
+  }
   return undefined
 }
 

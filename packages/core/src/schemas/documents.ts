@@ -131,6 +131,16 @@ export const SCHEMAS = {
           {type: 'object', additionalProperties: false, required: ['reason_code', 'at'], properties: {reason_code: d.reasonCode, at: d.isoDate}},
         ],
       },
+      launch: {
+        description: 'what start took from its environment, re-used by restart and the watchdog: where the key came from (a name or op:// reference) and the provider\'s non-secret settings',
+        type: 'object',
+        additionalProperties: false,
+        required: ['auth_source', 'env'],
+        properties: {
+          auth_source: {type: ['string', 'null']},
+          env: {type: 'object', propertyNames: {pattern: '^[A-Za-z_][A-Za-z0-9_]*$'}, additionalProperties: {type: 'string'}},
+        },
+      },
     },
   },
   preflight: {

@@ -60,3 +60,12 @@ export function decideWatchdogAction(s: JobSituation, policy: WatchdogPolicy): W
   if (s.now < until) return {action: 'wait', until, why: s.state}
   return {action: 'restart', countRetry: true, why: `${s.state}/${s.reason_code}`}
 }
+
+/** The facts decideWatchdogAction needs, from one observation of a job and the watchdog's memory of it. Pure. */
+export function jobSituation(
+  v: {state: HealthState; reason_code: string; started_at: string | null; meta?: {retries: number; created_at: string}},
+  memory: WatchdogMemory | undefined,
+  now: number,
+): JobSituation {
+  return {state: v.state, reason_code: v.reason_code, retries: v.meta?.retries ?? 0, now, memory, attemptStartedAt: v.started_at ?? v.meta?.created_at ?? ''}
+}
