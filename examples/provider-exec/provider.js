@@ -1,9 +1,9 @@
 // dx-runner-provider-exec: the job's prompt file is a shell script, and running it is the "agent".
-// Written only against the public API of @dx-runner/core (types via JSDoc).
+// Written only against the public packages @dx-runner/provider and @dx-runner/provider-utils (types via JSDoc).
 import {execFile} from 'node:child_process'
-import {findExecutable, probeThroughCli} from '@dx-runner/core'
+import {findExecutable, probeThroughCli} from '@dx-runner/provider-utils'
 
-/** @typedef {import('@dx-runner/core').ProviderV1} ProviderV1 */
+/** @typedef {import('@dx-runner/provider').ProviderV1} ProviderV1 */
 
 const shellOf = (env) => env.DX_EXEC_SHELL || '/bin/sh'
 
@@ -11,7 +11,7 @@ const shellOf = (env) => env.DX_EXEC_SHELL || '/bin/sh'
  * Lines a script may print to report what it did, e.g. `dx-exec: {"kind":"usage","input_tokens":3}`.
  * Anything else in the log is ordinary output.
  * @param {string} line
- * @returns {import('@dx-runner/core').TelemetryEvent | undefined}
+ * @returns {import('@dx-runner/provider').ProviderEvent | undefined}
  */
 export function parseEvent(line) {
   const m = /^dx-exec: (\{.*\})\s*$/.exec(line)
@@ -70,8 +70,7 @@ export const execProvider = {
   },
 
   classifyExit(facts) {
-    if (facts.stopped_by_user) return {state: 'killed', reason_code: 'stopped_by_user'}
-    if (facts.timed_out) return {state: 'failed', reason_code: 'timeout'}
+      if (facts.timed_out) return {state: 'failed', reason_code: 'timeout'}
     const t = facts.telemetry
     const statuses = [t.error_status, t.last_retry?.status, t.result?.api_error_status]
     if (statuses.includes(401) || statuses.includes(403)) return {state: 'failed', reason_code: 'provider_auth_failed'}

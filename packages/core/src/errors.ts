@@ -1,45 +1,7 @@
-/** Exit codes of SPEC.md, in one place. */
-export const ExitCode = {
-  ok: 0,
-  general: 1,
-  stalled: 2,
-  jobError: 3,
-  authFailed: 10,
-  tokenFile: 11,
-  providerNotFound: 20,
-  preflightFailed: 21,
-  permissionDenied: 22,
-  noOp: 23,
-  gateFailed: 24,
-  alreadyActive: 25,
-  /** --host: ssh could not reach the host, or dx-runner is not installed there. */
-  hostUnreachable: 26,
-} as const
+import {DxError, ExitCode} from '@dx-runner/provider'
 
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
-
-const marker = Symbol.for('dx-runner.error')
-
-/**
- * The one error type users see: a one-line message saying what to do, and the exit code.
- * Plugins load their own copy of core, so recognise instances by a global symbol, not instanceof.
- */
-export class DxError extends Error {
-  readonly [marker] = true
-  readonly exitCode: number
-  readonly reasonCode?: string
-
-  constructor(message: string, options: {exitCode?: number; reasonCode?: string; cause?: unknown} = {}) {
-    super(message, options.cause === undefined ? undefined : {cause: options.cause})
-    this.name = 'DxError'
-    this.exitCode = options.exitCode ?? ExitCode.general
-    this.reasonCode = options.reasonCode
-  }
-
-  static isInstance(error: unknown): error is DxError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true
-  }
-}
+// The error type and the exit codes belong to the provider contract; core adds what only the engine needs.
+export {DxError, ExitCode, type ExitCodeValue} from '@dx-runner/provider'
 
 const IO_REASONS: Record<string, string> = {
   ENOSPC: 'no space left on device',

@@ -1,4 +1,4 @@
-import type {AuthResult, JobSpec, LaunchSpec} from '@dx-runner/core'
+import type {AuthResult, JobSpec, LaunchSpec} from '@dx-runner/provider'
 import {ZAI_ANTHROPIC_BASE_URL} from './base-url.js'
 
 

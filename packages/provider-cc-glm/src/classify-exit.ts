@@ -1,4 +1,4 @@
-import type {ExitFacts, OutcomeClass} from '@dx-runner/core'
+import type {ExitFacts, OutcomeClass} from '@dx-runner/provider'
 
 const AUTH = new Set([401, 403])
 
@@ -17,7 +17,6 @@ function unreachable(t: ExitFacts['telemetry']): boolean {
 
 /** rc + what claude reported → outcome and reason. Pure. */
 export function classifyExit(facts: ExitFacts): OutcomeClass {
-  if (facts.stopped_by_user) return {state: 'killed', reason_code: 'stopped_by_user'}
   if (facts.timed_out) return {state: 'failed', reason_code: 'timeout'}
   const t = facts.telemetry
   const statuses = [t.result?.api_error_status, t.last_retry?.status, t.error_status].filter((s): s is number => typeof s === 'number')

@@ -1,4 +1,5 @@
-import {jsonObjectLine, type TelemetryEvent} from '@dx-runner/core'
+import {type TelemetryEvent} from '@dx-runner/provider'
+import {jsonObjectLine} from '@dx-runner/provider-utils'
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)

@@ -1,4 +1,5 @@
-import {checkCredential, DxError, ExitCode, findExecutable, isOpReference, opRead as readOp, pinnedSourceMissing, Secret, sourceAllowed, type AuthResult, type ProviderContext} from '@dx-runner/core'
+import {DxError, ExitCode, Secret, type AuthResult, type ProviderContext} from '@dx-runner/provider'
+import {checkCredential, findExecutable, isOpReference, opRead as readOp, pinnedSourceMissing, sourceAllowed} from '@dx-runner/provider-utils'
 import {baseUrlFrom} from './base-url.js'
 import {readTokenFile} from './token-file.js'
 

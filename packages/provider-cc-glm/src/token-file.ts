@@ -1,4 +1,5 @@
-import {checkCredential, DxError, ExitCode, NOT_REGULAR, readRegularFile, type AuthWarning} from '@dx-runner/core'
+import {DxError, ExitCode, type AuthWarning} from '@dx-runner/provider'
+import {checkCredential, NOT_REGULAR, readRegularFile} from '@dx-runner/provider-utils'
 
 /** A token file is a few hundred bytes; anything bigger is not one. */
 const MAX_TOKEN_FILE_BYTES = 64 * 1024

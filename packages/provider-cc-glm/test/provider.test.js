@@ -4,7 +4,7 @@ import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} 
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {DxError, Secret} from '@dx-runner/core'
+import {DxError, Secret} from '@dx-runner/provider'
 import {recordedFixtures} from '@dx-runner/provider-testkit'
 import {buildLaunch, ccGlmProvider, classifyExit, DEFAULT_OP_URI, parseEvent, preflight, resolveAuth} from '../dist/index.js'
 import hook from '../dist/hooks/provider.js'
@@ -205,7 +205,6 @@ describe('cc-glm parseEvent and classifyExit on recorded claude output', () => {
   })
   it('classification table', () => {
     const cases = [
-      [{exit_code: 143, telemetry: {}, stopped_by_user: true}, 'killed', 'stopped_by_user'],
       [{exit_code: 143, telemetry: {}, timed_out: true}, 'failed', 'timeout'],
       [{exit_code: 0, telemetry: {last_retry: {status: 403}, result: {is_error: false}}}, 'failed', 'provider_auth_failed'],
       [{exit_code: 1, telemetry: {error_status: 429}}, 'failed', 'provider_rate_limited'],

@@ -1,4 +1,4 @@
-import type {AuthResult, JobSpec, LaunchSpec} from '@dx-runner/core'
+import type {AuthResult, JobSpec, LaunchSpec} from '@dx-runner/provider'
 
 /** Gemini CLI reads its auth method from $HOME/.gemini/settings.json; the job gets a HOME of its own. */
 export const GEMINI_SETTINGS = `${JSON.stringify({security: {auth: {selectedType: 'gemini-api-key'}}}, null, 2)}\n`

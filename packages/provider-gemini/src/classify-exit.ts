@@ -1,4 +1,4 @@
-import type {ExitFacts, OutcomeClass} from '@dx-runner/core'
+import type {ExitFacts, OutcomeClass} from '@dx-runner/provider'
 
 /**
  * gemini gave up without any HTTP answer: "[API Error: exception TypeError: fetch failed sending request]"
@@ -12,7 +12,6 @@ function unreachable(t: ExitFacts['telemetry']): boolean {
 
 /** rc + what gemini reported → outcome. Gemini's headless codes: 0 ok, 1 general/API error, 41 auth setup, 42 input, 53 turn limit, 145 API error at start. Pure. */
 export function classifyExit(facts: ExitFacts): OutcomeClass {
-  if (facts.stopped_by_user) return {state: 'killed', reason_code: 'stopped_by_user'}
   if (facts.timed_out) return {state: 'failed', reason_code: 'timeout'}
   const t = facts.telemetry
   const statuses = [t.result?.api_error_status, t.last_retry?.status, t.error_status].filter((s): s is number => typeof s === 'number')

@@ -1,4 +1,5 @@
-import {authCheck, binaryCheck, findExecutable, type PreflightCheck, type PreflightReport, type ProviderContext} from '@dx-runner/core'
+import {type PreflightCheck, type PreflightReport, type ProviderContext} from '@dx-runner/provider'
+import {authCheck, binaryCheck, findExecutable} from '@dx-runner/provider-utils'
 import {resolveAuth} from './resolve-auth.js'
 
 /** gemini present and answering --version, a key, an endpoint. */

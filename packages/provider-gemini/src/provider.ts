@@ -1,4 +1,4 @@
-import type {ProviderContext, ProviderV1} from '@dx-runner/core'
+import type {ProviderContext, ProviderV1} from '@dx-runner/provider'
 import {buildLaunch} from './build-launch.js'
 import {classifyExit} from './classify-exit.js'
 import {parseEvent} from './parse-event.js'

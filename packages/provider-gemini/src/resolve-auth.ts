@@ -1,4 +1,4 @@
-import {DxError, ExitCode, Secret, type AuthResult, type ProviderContext} from '@dx-runner/core'
+import {DxError, ExitCode, Secret, type AuthResult, type ProviderContext} from '@dx-runner/provider'
 
 /** GEMINI_API_KEY; GOOGLE_GEMINI_BASE_URL travels with it when set (a proxy or the simulator). */
 export async function resolveAuth(ctx: ProviderContext): Promise<AuthResult> {

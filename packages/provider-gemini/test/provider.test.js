@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {Secret} from '@dx-runner/core'
+import {Secret} from '@dx-runner/provider'
 import {recordedFixtures, runProviderConformance} from '@dx-runner/provider-testkit'
 import {buildLaunch, classifyExit, geminiProvider, parseEvent, resolveAuth} from '../dist/index.js'
 

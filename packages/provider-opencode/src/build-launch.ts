@@ -1,4 +1,4 @@
-import type {AuthResult, JobSpec, LaunchSpec} from '@dx-runner/core'
+import type {AuthResult, JobSpec, LaunchSpec} from '@dx-runner/provider'
 import {DEFAULT_BASE_URL} from './resolve-auth.js'
 
 /** OpenCode's provider id for Z.ai's GLM coding plan. */

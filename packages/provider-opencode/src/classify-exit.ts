@@ -1,11 +1,10 @@
-import type {ExitFacts, OutcomeClass} from '@dx-runner/core'
+import type {ExitFacts, OutcomeClass} from '@dx-runner/provider'
 
 /**
  * rc + what opencode reported → outcome. opencode exits 1 on any error and reports it as an `error`
  * event (APIError with statusCode, ContentFilterError, UnknownError…). Pure.
  */
 export function classifyExit(facts: ExitFacts): OutcomeClass {
-  if (facts.stopped_by_user) return {state: 'killed', reason_code: 'stopped_by_user'}
   if (facts.timed_out) return {state: 'failed', reason_code: 'timeout'}
   const t = facts.telemetry
   const statuses = [t.error_status, t.last_retry?.status].filter((s): s is number => typeof s === 'number')

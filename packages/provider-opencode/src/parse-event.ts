@@ -1,4 +1,5 @@
-import {jsonObjectLine, type TelemetryEvent} from '@dx-runner/core'
+import {type TelemetryEvent} from '@dx-runner/provider'
+import {jsonObjectLine} from '@dx-runner/provider-utils'
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
 const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {})

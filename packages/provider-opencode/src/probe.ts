@@ -1,4 +1,5 @@
-import {probeThroughCli, type ProbeResult, type ProviderContext} from '@dx-runner/core'
+import {type ProbeResult, type ProviderContext} from '@dx-runner/provider'
+import {probeThroughCli} from '@dx-runner/provider-utils'
 import {opencodeProvider} from './provider.js'
 
 /** One tiny real request through `opencode run`, with a timeout. */

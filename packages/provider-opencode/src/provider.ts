@@ -1,4 +1,4 @@
-import type {ProviderV1} from '@dx-runner/core'
+import type {ProviderV1} from '@dx-runner/provider'
 import {buildLaunch} from './build-launch.js'
 import {classifyExit} from './classify-exit.js'
 import {selectModel} from './models.js'

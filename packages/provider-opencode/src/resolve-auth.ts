@@ -1,4 +1,5 @@
-import {checkCredential, DxError, ExitCode, isOpReference, opRead, pinnedSourceMissing, Secret, sourceAllowed, type AuthResult, type ProviderContext} from '@dx-runner/core'
+import {DxError, ExitCode, Secret, type AuthResult, type ProviderContext} from '@dx-runner/provider'
+import {checkCredential, isOpReference, opRead, pinnedSourceMissing, sourceAllowed} from '@dx-runner/provider-utils'
 
 /** Z.ai's OpenAI-compatible GLM coding plan endpoint. */
 export const DEFAULT_BASE_URL = 'https://api.z.ai/api/coding/paas/v4'

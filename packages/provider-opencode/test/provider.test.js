@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {Secret} from '@dx-runner/core'
+import {Secret} from '@dx-runner/provider'
 import {recordedFixtures, runProviderConformance} from '@dx-runner/provider-testkit'
 import {startSimulator} from '@dx-runner/provider-testkit/simulator'
 import {buildLaunch, classifyExit, modelChain, opencodeProvider, parseEvent, resolveAuth, selectModel} from '../dist/index.js'

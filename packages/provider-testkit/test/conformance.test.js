@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {Secret} from '@dx-runner/core'
+import {Secret} from '@dx-runner/provider'
 import {checkProviderConformance, runProviderConformance} from '../dist/index.js'
 
 /** A minimal provider that keeps every rule. */
@@ -25,7 +25,6 @@ function goodProvider() {
       return {command: 'agent', args: ['--model', model], env: {TMPDIR: job.tmpDir}, secretEnv: {...auth.env}, stdin: 'prompt', cwd: job.worktree}
     },
     classifyExit(f) {
-      if (f.stopped_by_user) return {state: 'killed', reason_code: 'stopped_by_user'}
       if (f.timed_out) return {state: 'failed', reason_code: 'timeout'}
       const s = f.telemetry.last_retry?.status ?? f.telemetry.error_status
       if (s === 401 || s === 403) return {state: 'failed', reason_code: 'provider_auth_failed'}

@@ -1,4 +1,4 @@
-import type {OutcomeClass} from '../provider/provider-v1.js'
+import type {OutcomeClass} from '@dx-runner/provider'
 import type {ProgressKind} from './heartbeat.js'
 import type {HealthState, ReasonCode} from './reason-codes.js'
 import type {Thresholds} from './thresholds.js'

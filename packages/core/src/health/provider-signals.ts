@@ -1,4 +1,4 @@
-import type {TelemetryEvent} from '../provider/provider-v1.js'
+import type {TelemetryEvent} from '@dx-runner/provider'
 
 /** What a live agent's log says about its model service, beyond progress. */
 export interface ProviderSignals {

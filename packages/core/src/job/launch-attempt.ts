@@ -1,11 +1,12 @@
 import {DxError, ExitCode} from '../errors.js'
-import type {AuthResult, LaunchSpec, ProviderContext, ProviderV1} from '../provider/provider-v1.js'
+import type {AuthResult, LaunchSpec, ProviderContext, ProviderV1} from '@dx-runner/provider'
 import type {Heartbeat} from '../health/heartbeat.js'
 import type {JobPaths} from './job-paths.js'
 import type {JobMeta} from './job-meta.js'
-import {findExecutable, launchSupervisor, supervisorEnv, type Launched} from './launch-supervisor.js'
+import {launchSupervisor, supervisorEnv, type Launched} from './launch-supervisor.js'
+import {findExecutable} from '@dx-runner/provider-utils'
 import {snapshotWorktree} from './mutations.js'
-import {warnOnce} from '../provider/warn-once.js'
+import {launchFileTarget, warnOnce, writeLaunchFiles} from '@dx-runner/provider-utils'
 import {ensureDir, writeFileAtomic, writeJsonAtomic, readJsonFile} from './store.js'
 import {dirname, isAbsolute, resolve} from 'node:path'
 import type {MutationSnapshot} from './mutations.js'
@@ -40,24 +41,6 @@ export async function resolveJobAuth(provider: ProviderV1, ctx: ProviderContext)
   } catch (error) {
     if (error && typeof error === 'object' && 'exitCode' in error) throw error
     throw new DxError(`${provider.name}: could not resolve credentials: ${(error as Error).message}`, {exitCode: ExitCode.authFailed})
-  }
-}
-
-/** Where a launch file goes in `dir`; a path that would leave `dir` is refused. */
-function launchFileTarget(dir: string, path: string, providerName: string): string {
-  const target = resolve(dir, path)
-  if (isAbsolute(path) || !target.startsWith(`${dir}/`)) {
-    throw new DxError(`${providerName}: launch file ${JSON.stringify(path)} would leave the job directory`)
-  }
-  return target
-}
-
-/** Write a launch spec's files into `dir` (0600); a path that would leave `dir` is refused. */
-export function writeLaunchFiles(dir: string, spec: Pick<LaunchSpec, 'files'>, providerName: string): void {
-  for (const f of spec.files ?? []) {
-    const target = launchFileTarget(dir, f.path, providerName)
-    ensureDir(dirname(target))
-    writeFileAtomic(target, f.content)
   }
 }
 

@@ -1,4 +1,4 @@
-import type {AuthResult, ProviderV1} from '../provider/provider-v1.js'
+import type {AuthResult, ProviderV1} from '@dx-runner/provider'
 
 /** What a job's launch took from the environment, recorded in its meta (`launch`): names and plain settings, never a credential. */
 export interface LaunchRecord {

@@ -1,8 +1,8 @@
 import {spawn} from 'node:child_process'
-import {accessSync, constants, statfsSync, statSync} from 'node:fs'
-import {delimiter, isAbsolute, join} from 'node:path'
+import {statfsSync} from 'node:fs'
 import {DxError, ExitCode} from '../errors.js'
-import type {LaunchSpec} from '../provider/provider-v1.js'
+import type {LaunchSpec} from '@dx-runner/provider'
+import {findExecutable} from '@dx-runner/provider-utils'
 import {readIdentityFile, type ProcessIdentity} from './identity.js'
 import type {JobPaths} from './job-paths.js'
 import {SUPERVISOR_SCRIPT} from './supervisor-script.js'
@@ -32,25 +32,6 @@ export interface LaunchOptions {
 export interface Launched {
   monitor: ProcessIdentity
   agent: ProcessIdentity
-}
-
-/** Find a command on PATH the way a shell would; undefined when absent. */
-export function findExecutable(command: string, path: string | undefined): string | undefined {
-  const isExec = (p: string) => {
-    try {
-      accessSync(p, constants.X_OK)
-      return statSync(p).isFile()
-    } catch {
-      return false
-    }
-  }
-  if (command.includes('/')) return isExec(command) ? command : undefined
-  for (const dir of (path ?? '').split(delimiter)) {
-    if (!dir || !isAbsolute(dir)) continue
-    const p = join(dir, command)
-    if (isExec(p)) return p
-  }
-  return undefined
 }
 
 function shellQuote(s: string): string {

@@ -1,5 +1,5 @@
 import {closeSync, readSync} from 'node:fs'
-import {openRegularFile} from './open-regular.js'
+import {openRegularFile} from '@dx-runner/provider-utils'
 
 /** The last `maxBytes` of a file as whole lines (a partial first line is dropped); a FIFO or device has none. */
 export function readTailLines(path: string, maxBytes: number): string[] {

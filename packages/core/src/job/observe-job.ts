@@ -1,7 +1,7 @@
 import {linkSync, statSync} from 'node:fs'
 import {randomBytes} from 'node:crypto'
-import type {ExitFacts, OutcomeClass, ProviderV1, Telemetry} from '../provider/provider-v1.js'
-import {foldTelemetry} from '../telemetry/fold-telemetry.js'
+import type {ExitFacts, OutcomeClass, ProviderV1, ReasonCode, Telemetry} from '@dx-runner/provider'
+import {foldTelemetry} from '@dx-runner/provider-utils'
 import {advanceHeartbeat, type Heartbeat} from '../health/heartbeat.js'
 import {deriveHealth, type Health} from '../health/derive-health.js'
 import {foldSignals, isStructuredLine, NO_SIGNALS, type ProviderSignals} from '../health/provider-signals.js'
@@ -80,7 +80,6 @@ function readTelemetry(provider: ProviderV1 | undefined, log: string, maxBytes: 
 }
 
 function genericClassify(facts: ExitFacts): OutcomeClass {
-  if (facts.stopped_by_user) return {state: 'killed', reason_code: 'stopped_by_user'}
   if (facts.timed_out) return {state: 'failed', reason_code: 'timeout'}
   return facts.exit_code === 0 ? {state: 'success', reason_code: 'outcome_exit_0'} : {state: 'failed', reason_code: 'process_exit_with_rc'}
 }
@@ -263,7 +262,7 @@ export async function observeJob(paths: JobPaths, ctx: ObserveContext): Promise<
       view.telemetry = readTelemetry(provider, paths.log, FINAL_TAIL_BYTES).telemetry
     }
     health = deriveHealth(
-      {meta: 'ok', blocked: meta.blocked ?? undefined, outcome: outcome ? {state: outcome.state, reason_code: outcome.reason_code} : undefined, agentAlive, agentRecorded: true, monitorAlive, attemptStartedAt: startedMs, logBytes: log.size, lastProgressAt: now, cpuProgressing: false, mutationCount, providerRetrying: false},
+      {meta: 'ok', blocked: meta.blocked ?? undefined, outcome: outcome ? {state: outcome.state, reason_code: outcome.reason_code as ReasonCode} : undefined, agentAlive, agentRecorded: true, monitorAlive, attemptStartedAt: startedMs, logBytes: log.size, lastProgressAt: now, cpuProgressing: false, mutationCount, providerRetrying: false},
       thresholds,
       now,
     )

@@ -1,6 +1,6 @@
 import {dirname, resolve} from 'node:path'
 import {describeIoError} from '../errors.js'
-import type {PreflightReport, ProviderContext, ProviderV1} from '../provider/provider-v1.js'
+import type {PreflightReport, ProviderContext, ProviderV1} from '@dx-runner/provider'
 import {makeDirs, removeDirs} from './make-dirs.js'
 import {DIR_MODE, readJsonFile, writeJsonAtomic} from './store.js'
 

@@ -1,6 +1,6 @@
 import {realpathSync, statSync} from 'node:fs'
 import {DxError, ExitCode} from '../errors.js'
-import type {AuthResult, ProviderV1} from '../provider/provider-v1.js'
+import type {AuthResult, ProviderV1} from '@dx-runner/provider'
 import {acquireJobLock} from './job-lock.js'
 import type {JobPaths} from './job-paths.js'
 import type {JobMeta} from './job-meta.js'

@@ -1,7 +1,7 @@
 import {existsSync, realpathSync, rmSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {DxError, ExitCode} from '../errors.js'
-import type {PreflightReport, ProviderContext, ProviderV1} from '../provider/provider-v1.js'
+import type {PreflightReport, ProviderContext, ProviderV1} from '@dx-runner/provider'
 import {allowedPrefixes, isDirectory, isUnder, permissionGate} from '../gates/permission-gate.js'
 import type {GateResult} from '../gates/gate-result.js'
 import {acquireJobLock} from './job-lock.js'

@@ -1,4 +1,5 @@
 import {DxError, ExitCode} from '../errors.js'
+import type {ReasonCode} from '@dx-runner/provider'
 import {acquireJobLock} from './job-lock.js'
 import type {JobPaths} from './job-paths.js'
 import {isJobMeta, isOutcomeRecord, type JobMeta, type OutcomeRecord} from './job-meta.js'
@@ -35,7 +36,7 @@ function isFinished(paths: JobPaths): boolean {
  * carrying its marker): TERM, grace, KILL. The `killed` outcome is written only once nothing is left,
  * so an interrupted stop never records a job as stopped while its agent runs. Caller holds no lock.
  */
-export async function stopJobUnlocked(paths: JobPaths, meta: JobMeta, graceMs: number, reason = 'stopped_by_user'): Promise<StopResult> {
+export async function stopJobUnlocked(paths: JobPaths, meta: JobMeta, graceMs: number, reason: ReasonCode = 'stopped_by_user'): Promise<StopResult> {
   const finished = isFinished(paths)
   const running = jobProcesses(paths)
   if (running.pids.length === 0) {

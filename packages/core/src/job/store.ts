@@ -1,7 +1,7 @@
 import {renameSync, rmdirSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
 import {dirname} from 'node:path'
 import {randomBytes} from 'node:crypto'
-import {readRegularFile} from './open-regular.js'
+import {readRegularFile} from '@dx-runner/provider-utils'
 import {makeDirs} from './make-dirs.js'
 
 export const FILE_MODE = 0o600

@@ -47,10 +47,9 @@ if [ -n "$to" ]; then ( sp=; trap 'kill $sp; wait $sp; exit 0' USR1; sleep "$to"
 while :; do sig=0; wait "$c"; rc=$?; if [ "$sig" = 1 ] && kill -0 "$c"; then continue; fi; break; done
 [ -n "$t" ] && { kill -USR1 "$t"; wait "$t"; }
 df=
-times > "$d/cputime.new" || df=1
+times > "$d/cputime" || df=1
 x=; [ -n "$df" ] && x=" disk_full"
 printf '%-47s\\n' "$rc$x" 1<>"$d/rc.new" && mv -f "$d/rc.new" "$d/rc"
-[ -z "$df" ] && mv -f "$d/cputime.new" "$d/cputime"
 left() {
   set +f
   o=; mk=" $(grep -lsxzF "DX_RUNNER_JOB=$d" /proc/[0-9]*/environ | tr '\\n' ' ') "

@@ -1,5 +1,5 @@
 import {DxError, ExitCode} from '../errors.js'
-import type {ProviderV1} from './provider-v1.js'
+import type {ProviderV1} from '@dx-runner/provider'
 
 export const SPECIFICATION_VERSION = 'v1'
 

@@ -1,4 +1,4 @@
-import type {ProviderV1} from '../provider/provider-v1.js'
+import type {ProviderV1} from '@dx-runner/provider'
 import {blockJobUnlocked} from '../job/block-job.js'
 import {acquireJobLock} from '../job/job-lock.js'
 import type {JobPaths} from '../job/job-paths.js'

@@ -2,35 +2,7 @@ import {execFile} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {DxError} from '../errors.js'
-import type {AuthResult, PreflightCheck, ProviderContext} from './provider-v1.js'
-import {warnOnce} from './warn-once.js'
-
-/**
- * A preflight's `auth` check: where the credential came from, or why none resolved (never the secret);
- * and a `warn` check for each of the credential's warnings, which also go to stderr (once).
- */
-export async function authCheck(resolve: () => Promise<AuthResult>): Promise<{check: PreflightCheck; auth?: AuthResult; warnings: PreflightCheck[]}> {
-  try {
-    const auth = await resolve()
-    for (const w of auth.warnings ?? []) warnOnce(w.detail)
-    const warnings = (auth.warnings ?? []).map((w): PreflightCheck => ({name: w.name, status: 'warn', detail: w.detail}))
-    return {check: {name: 'auth', status: 'ok', detail: `from ${auth.source}`}, auth, warnings}
-  } catch (error) {
-    return {check: {name: 'auth', status: 'fail', detail: DxError.isInstance(error) ? error.message : String(error)}, warnings: []}
-  }
-}
-
-/** One line of an agent CLI's JSON event stream as an object; anything else (text, arrays, torn JSON) is undefined. */
-export function jsonObjectLine(text: string): Record<string, unknown> | undefined {
-  if (!text.startsWith('{')) return undefined
-  try {
-    const value: unknown = JSON.parse(text)
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
-  }
-}
+import type {PreflightCheck, ProviderContext} from '@dx-runner/provider'
 
 export interface BinaryCheckOptions {
   /** How to get the CLI, for the "not found" line (e.g. `npm i -g @google/gemini-cli`). */

@@ -1,7 +1,6 @@
 import {execFile} from 'node:child_process'
-import {DxError, ExitCode} from '../errors.js'
-import {findExecutable} from '../job/launch-supervisor.js'
-import type {ProviderContext} from './provider-v1.js'
+import {DxError, ExitCode, type ProviderContext} from '@dx-runner/provider'
+import {findExecutable} from './find-executable.js'
 
 export const isOpReference = (v: string): boolean => v.startsWith('op://')
 

@@ -1,5 +1,4 @@
-import {DxError, ExitCode} from '../errors.js'
-import type {ProviderContext} from './provider-v1.js'
+import {DxError, ExitCode, type ProviderContext} from '@dx-runner/provider'
 
 /** May resolveAuth take the credential from `source`? Always, unless the context pins another one (restart). */
 export function sourceAllowed(ctx: ProviderContext, source: string): boolean {

@@ -1,12 +1,11 @@
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {DxError} from '../errors.js'
-import {writeLaunchFiles} from '../job/launch-attempt.js'
-import {findExecutable} from '../job/launch-supervisor.js'
-import {runBounded} from '../job/run-bounded.js'
-import {telemetryFromLines} from '../telemetry/fold-telemetry.js'
-import type {ProbeResult, ProviderContext, ProviderV1, Telemetry} from './provider-v1.js'
+import {DxError, type ProbeResult, type ProviderContext, type ProviderV1, type Telemetry} from '@dx-runner/provider'
+import {findExecutable} from './find-executable.js'
+import {writeLaunchFiles} from './launch-files.js'
+import {runBounded} from './run-bounded.js'
+import {telemetryFromLines} from './fold-telemetry.js'
 
 export interface CliProbeOptions {
   /** Extra plain environment for the probe only (e.g. no retries). */
@@ -37,8 +36,10 @@ export async function probeThroughCli(provider: ProviderV1, ctx: ProviderContext
     const bin = findExecutable(spec.command, ctx.env.PATH)
     if (!bin) return {...base, answered: false, latency_ms: 0, reason_code: 'process_exit_with_rc', detail: `${spec.command} not found on PATH`}
     writeLaunchFiles(tmp, spec, provider.name)
-    const env: NodeJS.ProcessEnv = {...ctx.env, ...spec.env, ...options.env}
+    // the agent's environment as a job gets it: the caller's, minus unsetEnv, plus env, plus secretEnv
+    const env: NodeJS.ProcessEnv = {...ctx.env}
     for (const k of spec.unsetEnv ?? []) delete env[k]
+    Object.assign(env, spec.env, options.env)
     for (const [k, v] of Object.entries(spec.secretEnv)) env[k] = v.reveal()
     const input = spec.stdin === 'prompt' ? (options.input ?? 'Reply with the single word OK.\n') : ''
     const r = await runBounded(bin, spec.args, {cwd: tmp, env, input, timeoutMs: ctx.timeoutMs})

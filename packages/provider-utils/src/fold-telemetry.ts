@@ -1,4 +1,4 @@
-import type {Telemetry, TelemetryEvent} from '../provider/provider-v1.js'
+import type {Telemetry, TelemetryEvent} from '@dx-runner/provider'
 
 /** Fold one parsed event into the running telemetry of a job. Pure. */
 export function foldTelemetry(t: Telemetry, e: TelemetryEvent): Telemetry {

@@ -1,0 +1,31 @@
+import {randomBytes} from 'node:crypto'
+import {mkdirSync, renameSync, unlinkSync, writeFileSync} from 'node:fs'
+import {dirname, isAbsolute, resolve} from 'node:path'
+import {DxError, type LaunchSpec} from '@dx-runner/provider'
+
+/** Where a launch file goes in `dir`; a path that would leave `dir` is refused. */
+export function launchFileTarget(dir: string, path: string, providerName: string): string {
+  const target = resolve(dir, path)
+  if (isAbsolute(path) || !target.startsWith(`${dir}/`)) {
+    throw new DxError(`${providerName}: launch file ${JSON.stringify(path)} would leave the job directory`)
+  }
+  return target
+}
+
+/** Write a launch spec's files into `dir` (0600, each through a temp file and a rename); a path that would leave `dir` is refused. */
+export function writeLaunchFiles(dir: string, spec: Pick<LaunchSpec, 'files'>, providerName: string): void {
+  for (const f of spec.files ?? []) {
+    const target = launchFileTarget(dir, f.path, providerName)
+    mkdirSync(dirname(target), {recursive: true, mode: 0o700})
+    const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+    try {
+      writeFileSync(tmp, f.content, {mode: 0o600, flag: 'wx'})
+      renameSync(tmp, target)
+    } catch (error) {
+      try {
+        unlinkSync(tmp)
+      } catch {}
+      throw error
+    }
+  }
+}

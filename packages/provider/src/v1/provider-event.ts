@@ -1,0 +1,27 @@
+/**
+ * One line of the agent's output, as `parseEvent` understood it. Only these structured events may
+ * tell core that a key was refused or that the CLI is retrying (README "States").
+ */
+export type ProviderEvent =
+  | {kind: 'usage'; input_tokens?: number; output_tokens?: number; cost_usd?: number}
+  | {kind: 'tool_call'; name?: string}
+  | {kind: 'session'; session_id: string; model?: string}
+  /** The CLI is backing off; `status` undefined means nothing answered (connection refused, DNS, TLS, timeout). */
+  | {kind: 'retry'; status?: number; error?: string; attempt?: number}
+  | {kind: 'error'; status?: number; message?: string}
+  | {
+      kind: 'result'
+      is_error: boolean
+      subtype?: string
+      api_error_status?: number
+      text?: string
+      input_tokens?: number
+      output_tokens?: number
+      cost_usd?: number
+      session_id?: string
+      num_tool_calls?: number
+    }
+  | {kind: 'text'}
+
+/** The name this type had before @dx-runner/provider. */
+export type TelemetryEvent = ProviderEvent

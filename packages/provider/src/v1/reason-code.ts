@@ -1,0 +1,46 @@
+/** The closed set of reason codes (README "States" and its reason-code tables). Extend the README first. */
+export const REASON_CODES = [
+  // running
+  'awaiting_first_output',
+  'cpu_progress',
+  'log_progress',
+  'tool_progress',
+  'mutation_progress',
+  'no_progress',
+  'no_heartbeat_no_mutation',
+  'awaiting_finalize',
+  'provider_retrying',
+  // finished
+  'outcome_exit_0',
+  'process_exit_with_rc',
+  'provider_error_result',
+  'provider_auth_failed',
+  'provider_rate_limited',
+  'provider_model_unavailable',
+  'provider_unreachable',
+  'timeout',
+  'stopped_by_user',
+  'monitor_no_rc_file',
+  'late_finalize_no_rc',
+  'exit_0_no_mutation',
+  'disk_full',
+  // other
+  'retries_exhausted',
+  'no_metadata',
+  'metadata_corrupt',
+  // gates
+  'baseline_not_met',
+  'baseline_unknown',
+  'commit_not_found',
+  'commit_not_reachable',
+  'feature_key_missing',
+  'outside_allowed_prefixes',
+  // remote (status --all-hosts, hosts)
+  'host_unreachable',
+] as const
+
+export type ReasonCode = (typeof REASON_CODES)[number]
+
+export function isReasonCode(value: string): value is ReasonCode {
+  return (REASON_CODES as readonly string[]).includes(value)
+}
