@@ -16,6 +16,8 @@ export function foldTelemetry(t: Telemetry, e: TelemetryEvent): Telemetry {
       return {...t, session_id: e.session_id, model: e.model ?? t.model}
     case 'retry':
       return {...t, last_retry: {status: e.status, error: e.error, attempt: e.attempt}}
+    case 'warning':
+      return {...t, warnings: (t.warnings ?? 0) + 1, last_warning: e.message ?? t.last_warning}
     case 'error':
       return {...t, error_status: e.status ?? t.error_status, error_message: e.message ?? t.error_message}
     case 'result':

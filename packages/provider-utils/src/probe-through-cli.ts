@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {DxError, type ProbeResult, type ProviderContext, type ProviderV1, type Telemetry} from '@dx-runner/provider'
 import {findExecutable} from './find-executable.js'
-import {writeLaunchFiles} from './launch-files.js'
+import {writeLaunchFiles, writeSecretFiles} from './launch-files.js'
 import {runBounded} from './run-bounded.js'
 import {telemetryFromLines} from './fold-telemetry.js'
 
@@ -32,10 +32,11 @@ export async function probeThroughCli(provider: ProviderV1, ctx: ProviderContext
   }
   const tmp = mkdtempSync(join(tmpdir(), 'dx-runner-probe-'))
   try {
-    const spec = provider.buildLaunch({beads: 'probe', worktree: tmp, promptFile: '', model, tmpDir: tmp}, auth, model)
+    const spec = provider.buildLaunch({beads: 'probe', worktree: tmp, promptFile: '', model, tmpDir: tmp}, auth, model, {purpose: 'probe'})
     const bin = findExecutable(spec.command, ctx.env.PATH)
     if (!bin) return {...base, answered: false, latency_ms: 0, reason_code: 'process_exit_with_rc', detail: `${spec.command} not found on PATH`}
     writeLaunchFiles(tmp, spec, provider.name)
+    writeSecretFiles(tmp, spec, provider.name)
     // the agent's environment as a job gets it: the caller's, minus unsetEnv, plus env, plus secretEnv
     const env: NodeJS.ProcessEnv = {...ctx.env}
     for (const k of spec.unsetEnv ?? []) delete env[k]

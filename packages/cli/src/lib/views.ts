@@ -1,5 +1,5 @@
 import {printable, markdownCell} from './printable.js'
-import {formatElapsed, type GateResult, type JobMeta, type JobPaths, type JobView, type Launched} from '@dx-runner/core'
+import {formatElapsed, readSecretExposed, type GateResult, type JobMeta, type JobPaths, type JobView, type Launched} from '@dx-runner/core'
 
 export interface StatusRow {
   beads: string
@@ -81,6 +81,8 @@ export function reportDoc(v: JobView, gates?: GateResult[]) {
   if (tools !== undefined) doc.tool_calls = tools
   if (session !== undefined) doc.session_id = session
   if (o?.leftover_processes !== undefined) doc.leftover_processes = o.leftover_processes
+  const exposed = readSecretExposed(v.paths.secretExposed)
+  if (exposed.length > 0) doc.secret_exposed = exposed
   const retry = lastRetry(v)
   if (retry) doc.last_retry = retry
   if (gates) doc.gates = gates

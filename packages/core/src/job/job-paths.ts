@@ -51,6 +51,10 @@ export interface JobPaths {
   cputime: string
   /** Set by `stop` before it signals: who is stopping the job (a symlink, so a full disk cannot refuse it). */
   stopping: string
+  /** JSON list of the provider's secret files (relative to tmpDir), removed when the job ends. */
+  secretFiles: string
+  /** JSON list of the files that held a secret when the job ended (redacted since). */
+  secretExposed: string
   tmpDir: string
   lock: string
 }
@@ -70,6 +74,8 @@ export const ARTIFACT_NAMES = {
   watchdog: 'watchdog',
   cputime: 'cputime',
   stopping: 'stopping',
+  secretFiles: 'secret-files',
+  secretExposed: 'secret_exposed',
   tmpDir: 'tmp',
 } as const
 

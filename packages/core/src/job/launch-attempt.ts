@@ -6,7 +6,7 @@ import type {JobMeta} from './job-meta.js'
 import {launchSupervisor, supervisorEnv, type Launched} from './launch-supervisor.js'
 import {findExecutable} from '@dx-runner/provider-utils'
 import {snapshotWorktree} from './mutations.js'
-import {launchFileTarget, warnOnce, writeLaunchFiles} from '@dx-runner/provider-utils'
+import {launchFileTarget, warnOnce, writeLaunchFiles, writeSecretFiles} from '@dx-runner/provider-utils'
 import {ensureDir, writeFileAtomic, writeJsonAtomic, readJsonFile} from './store.js'
 import {dirname, isAbsolute, resolve} from 'node:path'
 import type {MutationSnapshot} from './mutations.js'
@@ -20,7 +20,7 @@ export interface AttemptOptions {
   pty: boolean
   /** Keep the mutation baseline of the first attempt (restart) or take a new one (start). */
   keepSnapshot: boolean
-  /** Registers the attempt (writes the meta); see LaunchOptions.commit. */
+  /** Registers the attempt (writes the meta); see SupervisorOptions.commit. */
   commit: () => void
   /** The plan checked before anything was touched (restart); made here when absent. */
   plan?: AttemptPlan
@@ -55,8 +55,9 @@ export function planAttempt(o: Pick<AttemptOptions, 'paths' | 'meta' | 'provider
     {beads: meta.beads, worktree: meta.worktree, promptFile: meta.prompt_file, model: meta.selected_model, tmpDir: paths.tmpDir},
     o.auth,
     meta.selected_model,
+    {purpose: 'job'},
   )
-  for (const f of built.files ?? []) launchFileTarget(paths.tmpDir, f.path, o.provider.name)
+  for (const f of [...(built.files ?? []), ...(built.secretFiles ?? [])]) launchFileTarget(paths.tmpDir, f.path, o.provider.name)
   const spec: LaunchSpec = {...built, env: {TMPDIR: paths.tmpDir, ...built.env}}
   const env = {...o.env, TMPDIR: paths.tmpDir}
   for (const [k, v] of Object.entries(spec.secretEnv)) {
@@ -92,6 +93,9 @@ export async function launchAttempt(o: AttemptOptions): Promise<Launched> {
   }
   writeJsonAtomic(paths.heartbeat, hb)
   writeLaunchFiles(paths.tmpDir, plan.spec, o.provider.name)
+  // the list first: a job that dies before its end still has its secret files named for cleanup
+  if (plan.spec.secretFiles?.length) writeJsonAtomic(paths.secretFiles, plan.spec.secretFiles.map((f) => f.path))
+  writeSecretFiles(paths.tmpDir, plan.spec, o.provider.name)
   return launchSupervisor({
     paths,
     spec: plan.spec,

@@ -8,8 +8,12 @@ import type {JobPaths} from './job-paths.js'
 import {SUPERVISOR_SCRIPT} from './supervisor-script.js'
 import {registerSecretForRedaction} from '../logger.js'
 import {faultPoint} from './fault-point.js'
+import {fileURLToPath} from 'node:url'
 
-export interface LaunchOptions {
+/** The script the supervisor runs with node when a job ends (redact-main.ts). */
+const REDACTOR = fileURLToPath(new URL('./redact-main.js', import.meta.url))
+
+export interface SupervisorOptions {
   paths: JobPaths
   spec: LaunchSpec
   promptFile: string
@@ -22,6 +26,8 @@ export interface LaunchOptions {
   waitMs?: number
   /** Seconds between TERM and KILL when --timeout fires and when ending what the agent left behind (default 2). */
   graceSec?: number
+  /** Redact the job's secrets from its directory when it ends (default true; README "Secrets"). */
+  redact?: boolean
   /**
    * Runs after the supervisor is spawned and before its stdin closes: write the job's meta here.
    * The supervisor launches the agent only if the meta exists when stdin closes (the commit point).
@@ -55,7 +61,7 @@ export function supervisorEnv(spec: LaunchSpec, baseEnv: NodeJS.ProcessEnv): Nod
 }
 
 /** Start the detached supervisor and wait until it has recorded itself and the agent. */
-export async function launchSupervisor(opts: LaunchOptions): Promise<Launched> {
+export async function launchSupervisor(opts: SupervisorOptions): Promise<Launched> {
   const {paths, spec} = opts
   const env = supervisorEnv(spec, opts.baseEnv)
   const resolved = findExecutable(spec.command, env.PATH)
@@ -80,7 +86,7 @@ export async function launchSupervisor(opts: LaunchOptions): Promise<Launched> {
   const grace = Math.max(0.1, opts.graceSec ?? 2)
   const child = spawn(
     '/bin/sh',
-    ['-c', SUPERVISOR_SCRIPT, 'dx-runner-supervisor', paths.dir, stdinFile, opts.timeoutSec ? String(opts.timeoutSec) : '', String(grace), String(Math.round(grace * 10)), ...argv],
+    ['-c', SUPERVISOR_SCRIPT, 'dx-runner-supervisor', paths.dir, stdinFile, opts.timeoutSec ? String(opts.timeoutSec) : '', String(grace), String(Math.round(grace * 10)), process.execPath, opts.redact === false ? '' : REDACTOR, ...argv],
     {cwd: spec.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'ignore']},
   )
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve))

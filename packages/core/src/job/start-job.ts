@@ -96,7 +96,7 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
   }
   const ctx: ProviderContext = {env: req.env, cwd: worktree, timeoutMs: 15_000, ...(req.fallbackModels?.length ? {fallbackModels: req.fallbackModels} : {})}
   const auth = await resolveJobAuth(req.provider, ctx)
-  const preflight = await cachedPreflight(req.root, req.provider, ctx, req.preflightTtlSec ?? 300)
+  const preflight = await cachedPreflight(req.root, req.provider, ctx, req.preflightTtlSec ?? 300, auth, req.model)
   if (!preflight.passed) {
     const failed = preflight.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.detail}`)
     const why = preflight.reason_code ? ` (${preflight.reason_code})` : ''

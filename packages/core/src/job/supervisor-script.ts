@@ -2,7 +2,9 @@
  * The detached supervisor: a POSIX sh in its own session and process group (README "Artifacts",
  * "Reliability"). argv: $1 the job's directory, $2 stdin file ('' = /dev/null), $3 timeout seconds
  * ('' = none), $4 grace seconds and $5 the same grace in tenths (for ending what an agent leaves
- * behind and for --timeout's TERM → KILL), then the agent command.
+ * behind and for --timeout's TERM → KILL), $6 node and $7 the redactor script ('' = none), then the
+ * agent command. When the job has ended, the redactor scans the job's directory for the values of
+ * the secrets it was given and redacts them (README "Secrets"); it reads them from its environment.
  *
  * Secrets arrive as NAME=value lines on its stdin and are exported only to its children; they never
  * appear in argv or in this shell's /proc environ. The end of stdin is the commit point: the agent is
@@ -20,8 +22,9 @@
 export const SUPERVISOR_SCRIPT = `
 set -f
 umask 077
-d=$1; in=$2; to=$3; g=$4; gt=$5; shift 5
-while IFS= read -r kv; do case $kv in *=*) export "$kv";; esac; done
+d=$1; in=$2; to=$3; g=$4; gt=$5; nd=$6; rs=$7; shift 7
+sn=
+while IFS= read -r kv; do case $kv in *=*) export "$kv"; sn="$sn \${kv%%=*}";; esac; done
 kv=
 exec 0</dev/null
 [ -f "$d/meta" ] || exit 0
@@ -65,10 +68,12 @@ left() {
   set -f
 }
 left
-[ -z "$o" ] && exit 0
-n=0; for p in $o; do n=$((n+1)); done
-kill -TERM $o
-i=0; while [ $i -lt "$gt" ]; do sleep 0.1; left; [ -z "$o" ] && break; i=$((i+1)); done
-[ -n "$o" ] && kill -KILL $o
-printf '%-47s\\n' "$rc leftover=$n$x" 1<>"$d/rc"
+if [ -n "$o" ]; then
+  n=0; for p in $o; do n=$((n+1)); done
+  kill -TERM $o
+  i=0; while [ $i -lt "$gt" ]; do sleep 0.1; left; [ -z "$o" ] && break; i=$((i+1)); done
+  [ -n "$o" ] && kill -KILL $o
+  printf '%-47s\\n' "$rc leftover=$n$x" 1<>"$d/rc"
+fi
+[ -n "$sn" ] && [ -n "$rs" ] && [ -f "$rs" ] && "$nd" "$rs" "$d" $sn
 `

@@ -81,6 +81,7 @@ export const SCHEMAS = {
       pid_age_sec: {type: ['integer', 'null'], minimum: 0},
       gates: {type: 'array', items: d.gateResult},
       last_retry: d.lastRetry,
+      secret_exposed: {type: 'array', items: {type: 'string'}},
       ...d.telemetryExtras,
     },
   },

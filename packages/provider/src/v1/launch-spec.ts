@@ -20,8 +20,19 @@ export interface LaunchSpec {
    * job's private directory (paths relative to JobSpec.tmpDir, no '..', no absolute paths).
    */
   files?: {path: string; content: string}[]
+  /**
+   * Secret files the agent needs (a CLI whose login is a file, such as Codex's auth.json), written
+   * 0600 under the job's private directory (paths relative to JobSpec.tmpDir) before launch and
+   * removed when the job ends. Their content never reaches a log or the job's other artifacts.
+   */
+  secretFiles?: {path: string; content: Secret}[]
   /** 'prompt' feeds the prompt file on stdin; 'null' gives /dev/null. */
   stdin: 'prompt' | 'null'
   /** The agent's working directory: normally JobSpec.worktree. */
   cwd: string
+}
+
+/** What a launch is for: a job (the default), or the one tiny request of `dx-runner probe`. */
+export interface LaunchOptions {
+  purpose: 'job' | 'probe'
 }

@@ -9,6 +9,8 @@ export type ProviderEvent =
   /** The CLI is backing off; `status` undefined means nothing answered (connection refused, DNS, TLS, timeout). */
   | {kind: 'retry'; status?: number; error?: string; attempt?: number}
   | {kind: 'error'; status?: number; message?: string}
+  /** Something the CLI reports as an error item that does not stop it (Codex reports warnings that way). */
+  | {kind: 'warning'; message?: string}
   | {
       kind: 'result'
       is_error: boolean

@@ -1,7 +1,7 @@
 import type {AuthResult} from './auth-result.js'
 import type {ExitFacts} from './exit-facts.js'
 import type {JobSpec} from './job-spec.js'
-import type {LaunchSpec} from './launch-spec.js'
+import type {LaunchOptions, LaunchSpec} from './launch-spec.js'
 import type {ModelSelection} from './model-selection.js'
 import type {OutcomeClass} from './outcome-class.js'
 import type {PreflightReport} from './preflight-report.js'
@@ -29,16 +29,23 @@ export interface ProviderV1 {
    * that holds a credential: the ones whose value matches the resolved key are dropped anyway.
    */
   readonly settingsEnv?: readonly string[]
+  /**
+   * The values this provider's preflight result depends on, besides PATH, HOME and the fallback
+   * models (e.g. the endpoint and the credential's source): a passing preflight is reused by `start`
+   * for a few minutes only while they are unchanged. Core keeps a SHA-256 fingerprint of them (and of
+   * the resolved credential), never the values. Default: the values of `settingsEnv`.
+   */
+  preflightInputs?(ctx: ProviderContext): readonly string[]
   /** Find the credential (DxError exit 10, or 11 for a token file). */
   resolveAuth(ctx: ProviderContext): Promise<AuthResult>
-  /** Is everything in place to launch? (binary, credential, endpoint, model policy). */
-  preflight(ctx: ProviderContext): Promise<PreflightReport>
+  /** Is everything in place to launch? (binary, credential, endpoint, model policy). `model`: the one asked for, if any. */
+  preflight(ctx: ProviderContext, model?: string): Promise<PreflightReport>
   /** Is this model answering now? */
   probe(ctx: ProviderContext, model?: string): Promise<ProbeResult>
   /** The model to run (requested, default or a fallback) and why. */
   selectModel(ctx: ProviderContext, requested?: string): Promise<ModelSelection>
-  /** PURE: how to start the agent for this job. */
-  buildLaunch(job: JobSpec, auth: AuthResult, model: string): LaunchSpec
+  /** PURE: how to start the agent for this job (`purpose` 'probe': one tiny request from `dx-runner probe`). */
+  buildLaunch(job: JobSpec, auth: AuthResult, model: string, options?: LaunchOptions): LaunchSpec
   /** PURE: exit status + telemetry → outcome and reason. */
   classifyExit(facts: ExitFacts): OutcomeClass
   /** PURE: one line of the agent's output → an event, or undefined for lines that say nothing. */

@@ -13,4 +13,7 @@ export interface Telemetry {
   /** An error status the CLI reported outside a result (an error event). */
   error_status?: number
   error_message?: string
+  /** How many non-fatal warnings the CLI reported, and the last one. */
+  warnings?: number
+  last_warning?: string
 }
