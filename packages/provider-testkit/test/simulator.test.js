@@ -218,3 +218,152 @@ describe('loopback model simulator (OpenAI chat completions)', () => {
     expect(sim.requests.map((r) => r.path)).to.include('/v1/chat/completions')
   })
 })
+
+describe('loopback model simulator (OpenAI Responses, as Codex speaks it)', () => {
+  const KEY = 'responses-key'
+  let sim
+  beforeEach(async () => {
+    sim = await startSimulator({expectedToken: KEY})
+  })
+  afterEach(async () => sim?.close())
+  const respond = (path, body, headers = {}) =>
+    fetch(`${sim.url}${path}`, {method: 'POST', headers: {'content-type': 'application/json', authorization: `Bearer ${KEY}`, ...headers}, body: JSON.stringify({model: 'glm-5', ...body})})
+  const user = (text) => ({type: 'message', role: 'user', content: [{type: 'input_text', text}]})
+  /** [{event, data}] of a Responses SSE stream. */
+  const events = async (r) => parseSse(await r.text())
+  const done = (evs, type) => evs.filter((e) => e.event === 'response.output_item.done' && e.data.item.type === type).map((e) => e.data.item)
+
+  it('answers text non-streaming, as a completed response with usage', async () => {
+    const r = await respond('/v1/responses', {input: [user('hi')]})
+    expect(r.status).to.equal(200)
+    const doc = await r.json()
+    expect(doc).to.include({object: 'response', status: 'completed', model: 'glm-5'})
+    expect(doc.output).to.have.length(1)
+    expect(doc.output[0]).to.deep.include({type: 'message', role: 'assistant', status: 'completed'})
+    expect(doc.output[0].content).to.deep.equal([{type: 'output_text', text: 'Done.', annotations: []}])
+    expect(doc.usage.input_tokens).to.be.above(0)
+    expect(doc.usage.total_tokens).to.equal(doc.usage.input_tokens + doc.usage.output_tokens)
+  })
+
+  it('streams the answer as the real API does: typed events in order, numbered, ending with response.completed and its usage', async () => {
+    const r = await respond('/v1/responses', {stream: true, input: [user('hi')]})
+    expect(r.headers.get('content-type')).to.include('text/event-stream')
+    const evs = await events(r)
+    expect(evs.map((e) => e.event)).to.deep.equal([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
+    ])
+    for (const e of evs) expect(e.data.type).to.equal(e.event)
+    expect(evs.map((e) => e.data.sequence_number)).to.deep.equal(evs.map((_, i) => i))
+    expect(evs[0].data.response).to.include({object: 'response', status: 'in_progress', model: 'glm-5'})
+    const added = evs[2].data
+    expect(added.output_index).to.equal(0)
+    expect(added.item).to.deep.include({type: 'message', status: 'in_progress', role: 'assistant', content: []})
+    const delta = evs.find((e) => e.event === 'response.output_text.delta').data
+    expect(delta).to.include({item_id: added.item.id, output_index: 0, content_index: 0, delta: 'Done.'})
+    const completed = evs.at(-1).data.response
+    expect(completed.id).to.equal(evs[0].data.response.id)
+    expect(completed.status).to.equal('completed')
+    expect(completed.output[0].content[0].text).to.equal('Done.')
+    expect(completed.usage).to.include.keys('input_tokens', 'output_tokens', 'total_tokens')
+    expect(completed.usage.output_tokens).to.be.above(0)
+  })
+
+  it('write-file: a function_call item for the offered shell tool, then text once its function_call_output comes back', async () => {
+    const tools = [{type: 'function', name: 'shell_command', parameters: {type: 'object'}}, {type: 'function', name: 'apply_patch'}]
+    const first = await events(await respond('/s/write-file/v1/responses', {stream: true, tools, input: [user('make the file')]}))
+    const [call] = done(first, 'function_call')
+    expect(call).to.deep.include({type: 'function_call', status: 'completed', name: 'shell_command'})
+    expect(call.call_id).to.be.a('string').and.not.be.empty
+    expect(JSON.parse(call.arguments).command).to.include('sim-output.txt')
+    const added = first.find((e) => e.event === 'response.output_item.added' && e.data.item.type === 'function_call').data
+    expect(added.item).to.deep.include({id: call.id, arguments: '', status: 'in_progress'})
+    expect(first.find((e) => e.event === 'response.function_call_arguments.done').data.arguments).to.equal(call.arguments)
+    expect(first.at(-1).data.response.output.map((i) => i.type)).to.deep.equal(['message', 'function_call'])
+    const input = [user('make the file'), {type: 'function_call', name: call.name, arguments: call.arguments, call_id: call.call_id}, {type: 'function_call_output', call_id: call.call_id, output: 'exit 0'}]
+    const second = await events(await respond('/s/write-file/v1/responses', {stream: true, tools, input}))
+    expect(done(second, 'function_call')).to.deep.equal([])
+    expect(done(second, 'message')[0].content[0].text).to.equal('Wrote sim-output.txt.')
+    expect(second.at(-1).event).to.equal('response.completed')
+  })
+
+  it("write-file speaks each of Codex's shell tools: exec_command takes cmd, shell takes an argv", async () => {
+    const call = async (name) => JSON.parse((await (await respond('/v1/responses', {tools: [{type: 'function', name}], input: [user('go')]}, {'x-sim-scenario': 'write-file'})).json()).output.find((i) => i.type === 'function_call').arguments)
+    expect((await call('exec_command')).cmd).to.include('sim-output.txt')
+    const argv = (await call('shell')).command
+    expect(argv.slice(0, 2)).to.deep.equal(['bash', '-lc'])
+    expect(argv[2]).to.include('sim-output.txt')
+  })
+
+  it("run-command: a shell call running the prompt's RUN: line, then text", async () => {
+    const tools = [{type: 'function', name: 'shell_command'}]
+    const doc = await (await respond('/s/run-command/responses', {tools, input: [user("Run this.\nRUN: echo 'HTTP 403 Forbidden' >&2\n")]})).json()
+    const call = doc.output.find((i) => i.type === 'function_call')
+    expect(JSON.parse(call.arguments)).to.deep.equal({command: "echo 'HTTP 403 Forbidden' >&2"})
+    const after = await (await respond('/s/run-command/responses', {tools, input: [user('RUN: true'), {type: 'function_call_output', call_id: call.call_id, output: ''}]})).json()
+    expect(after.output[0].content[0].text).to.equal('Ran it.')
+  })
+
+  it('refuses a missing or wrong Bearer token with 401 and never records it; 429 with retry-after', async () => {
+    const wrong = await respond('/v1/responses', {input: 'hi'}, {authorization: 'Bearer wrong'})
+    expect(wrong.status).to.equal(401)
+    expect((await wrong.json()).error.code).to.equal('invalid_api_key')
+    expect((await respond('/v1/responses', {input: 'hi'}, {authorization: ''})).status).to.equal(401)
+    expect((await respond('/s/401/v1/responses', {input: 'hi'})).status).to.equal(401)
+    const limited = await respond('/s/429/v1/responses', {stream: true, input: 'hi'})
+    expect(limited.status).to.equal(429)
+    expect(limited.headers.get('retry-after')).to.equal('1')
+    expect((await limited.json()).error.code).to.equal('rate_limit_exceeded')
+    expect(sim.requests.map((q) => q.authorized)).to.deep.equal([false, false, true, true])
+    expect(sim.requests.map((q) => q.path)).to.deep.equal(Array(4).fill('/v1/responses'))
+    expect(JSON.stringify(sim.requests)).to.not.include(KEY)
+  })
+
+  it('malformed answers 200 with an event stream whose data is not JSON', async () => {
+    const r = await respond('/s/malformed/v1/responses', {stream: true, input: 'hi'})
+    expect(r.status).to.equal(200)
+    expect(r.headers.get('content-type')).to.include('text/event-stream')
+    const text = await r.text()
+    expect(() => parseSse(text)).to.throw()
+  })
+
+  it('error-result ends incomplete for the content filter, with no output', async () => {
+    const evs = await events(await respond('/s/error-result/v1/responses', {stream: true, input: 'hi'}))
+    expect(evs.at(-1).event).to.equal('response.incomplete')
+    expect(evs.at(-1).data.response).to.deep.include({status: 'incomplete', incomplete_details: {reason: 'content_filter'}, output: []})
+  })
+
+  it('slow streams many text deltas that add up to the final text', async () => {
+    const evs = await events(await respond('/s/slow/v1/responses', {stream: true, input: 'hi'}))
+    const deltas = evs.filter((e) => e.event === 'response.output_text.delta').map((e) => e.data.delta)
+    expect(deltas.length).to.be.at.least(5)
+    expect(deltas.join('')).to.equal(done(evs, 'message')[0].content[0].text)
+    expect(evs.at(-1).event).to.equal('response.completed')
+  })
+
+  it('hang sends response.created, then holds the socket until close()', async () => {
+    const got = await new Promise((resolve, reject) => {
+      const req = request(`${sim.url}/s/hang/v1/responses`, {method: 'POST', headers: {'content-type': 'application/json', authorization: `Bearer ${KEY}`}}, (res) => {
+        let text = ''
+        res.on('data', (d) => {
+          text += d
+          if (text.includes('response.created')) sim.close()
+        })
+        res.on('close', () => resolve(text))
+        res.on('error', () => resolve(text))
+      })
+      req.on('error', reject)
+      req.end(JSON.stringify({model: 'glm-5', stream: true, input: 'hi'}))
+    })
+    expect(got).to.include('event: response.created')
+    expect(got).to.not.include('response.completed')
+    sim = undefined
+  })
+})

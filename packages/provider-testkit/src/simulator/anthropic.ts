@@ -1,5 +1,5 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
-import {commandFromTexts, inputTokens, nextId, SHELL_WRITE_ARGS, sleep, textsOf} from './common.js'
+import {commandFromTexts, inputTokens, nextId, SHELL_WRITE_ARGS, sleep, splitInto, textsOf} from './common.js'
 import {SIM_OUTPUT_FILE, type Scenario} from './scenarios.js'
 
 /** A content block of our answer, in Anthropic Messages terms. */
@@ -104,13 +104,6 @@ export async function answerMessages(scenario: Scenario, req: MessagesRequest, r
   sse(res, 'message_delta', {type: 'message_delta', delta: {stop_reason: stop, stop_sequence: null}, usage: {output_tokens: usageOut}})
   sse(res, 'message_stop', {type: 'message_stop'})
   res.end()
-}
-
-function splitInto(text: string, n: number): string[] {
-  const size = Math.max(1, Math.ceil(text.length / n))
-  const out: string[] = []
-  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size))
-  return out
 }
 
 export function tokenFrom(req: IncomingMessage): string | undefined {

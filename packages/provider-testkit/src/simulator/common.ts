@@ -1,6 +1,6 @@
 import {SIM_OUTPUT_FILE} from './scenarios.js'
 
-/** Shared by the three simulated APIs (internal: not exported from the package). */
+/** Shared by the simulated APIs (internal: not exported from the package). */
 
 let counter = 0
 /** A unique, API-looking id: `<prefix>_sim…`. */
@@ -34,4 +34,12 @@ export function textsOf(content: unknown): string[] {
   if (typeof content === 'string') return [content]
   if (!Array.isArray(content)) return []
   return content.flatMap((c) => (c && typeof (c as {text?: unknown}).text === 'string' ? [(c as {text: string}).text] : []))
+}
+
+/** `text` in about `n` pieces, for the slow scenario's many deltas. */
+export function splitInto(text: string, n: number): string[] {
+  const size = Math.max(1, Math.ceil(text.length / n))
+  const out: string[] = []
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size))
+  return out
 }

@@ -7,6 +7,7 @@ import {answerChat, answerModels, OPENAI_CHAT_PATH, OPENAI_MODELS_PATH, openaiEr
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {answerGemini, GEMINI_PATH, geminiError, type GeminiRequest} from './gemini.js'
+import {answerResponses, OPENAI_RESPONSES_PATH, type ResponsesRequest} from './openai-responses.js'
 
 export interface SimulatorOptions {
   /** Default scenario when the request does not name one (default 'answer'). */
@@ -122,6 +123,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return
       }
       await answerChat(scenario, parsed as ChatRequest, body, res, () => res.destroyed || res.writableEnded, outsideFile)
+      return
+    }
+    if (OPENAI_RESPONSES_PATH.test(path) && req.method === 'POST') {
+      if (!authorized || scenario === '401') return openaiError(res, 401, 'invalid_api_key', 'Incorrect API key provided.')
+      if (scenario === '429') return openaiError(res, 429, 'rate_limit_exceeded', 'Rate limit reached for requests', {'retry-after': '1'})
+      if (scenario === 'malformed') {
+        res.writeHead(200, {'content-type': (parsed as ResponsesRequest).stream ? 'text/event-stream' : 'application/json'})
+        res.end('event: response.created\ndata: {not json\n\n\u0000')
+        return
+      }
+      await answerResponses(scenario, parsed as ResponsesRequest, body, res, () => res.destroyed || res.writableEnded, outsideFile)
       return
     }
     const g = GEMINI_PATH.exec(path)
