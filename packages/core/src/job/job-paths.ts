@@ -1,5 +1,6 @@
 import {isAbsolute, join, resolve} from 'node:path'
 import {DxError, ExitCode} from '../errors.js'
+import {PROVIDER_NAME_RE} from '@dx-runner/provider'
 
 export const DEFAULT_ROOT = '/tmp/dx-runner'
 
@@ -25,7 +26,8 @@ export function validateBeadsId(id: string | undefined): string {
   return id
 }
 
-export const PROVIDER_DIR_RE = /^[a-z0-9][a-z0-9-]{0,39}$/
+/** A provider's directory under the root is named by the provider's name rule. */
+export const PROVIDER_DIR_RE = PROVIDER_NAME_RE
 
 /** Where a job's artifacts live: `dir` (a directory per job, README "Artifacts") or the legacy flat names. */
 export interface JobPaths {

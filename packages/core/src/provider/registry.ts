@@ -1,5 +1,5 @@
 import {DxError, ExitCode} from '../errors.js'
-import type {ProviderV1} from '@dx-runner/provider'
+import {PROVIDER_NAME_RE, type ProviderV1} from '@dx-runner/provider'
 
 export const SPECIFICATION_VERSION = 'v1'
 
@@ -29,7 +29,7 @@ export function providerProblem(value: unknown): string | undefined {
   if (p.specificationVersion !== SPECIFICATION_VERSION) {
     return `implements specificationVersion ${JSON.stringify(p.specificationVersion)}, this dx-runner supports '${SPECIFICATION_VERSION}'`
   }
-  if (typeof p.name !== 'string' || !/^[a-z0-9][a-z0-9-]{0,39}$/.test(p.name)) return 'has no valid name'
+  if (typeof p.name !== 'string' || !PROVIDER_NAME_RE.test(p.name)) return 'has no valid name'
   for (const m of REQUIRED_METHODS) if (typeof p[m] !== 'function') return `lacks method ${m}()`
   if (p.settingsEnv !== undefined && !(Array.isArray(p.settingsEnv) && p.settingsEnv.every((n) => typeof n === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(n)))) {
     return 'has a settingsEnv that is not a list of environment variable names'

@@ -1,12 +1,14 @@
+import {PROVIDER_NAME_RE} from '@dx-runner/provider'
 import {HEALTH_STATES, REASON_CODES} from '../health/reason-codes.js'
+import {BEADS_RE} from '../job/job-paths.js'
 
 export const isoDate = {type: 'string', format: 'date-time'} as const
 export const state = {type: 'string', enum: [...HEALTH_STATES]} as const
 export const reasonCode = {type: 'string', enum: [...REASON_CODES]} as const
 export const outcomeState = {type: 'string', enum: ['success', 'failed', 'killed', 'no_op']} as const
 export const nonNegInt = {type: 'integer', minimum: 0} as const
-export const beads = {type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$'} as const
-export const providerName = {type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,39}$'} as const
+export const beads = {type: 'string', pattern: BEADS_RE.source} as const
+export const providerName = {type: 'string', pattern: PROVIDER_NAME_RE.source} as const
 
 export const telemetryExtras = {
   input_tokens: nonNegInt,

@@ -1,6 +1,6 @@
 import {isDeepStrictEqual} from 'node:util'
 import {isAbsolute, normalize} from 'node:path'
-import {isSecret, REASON_CODES, SPECIFICATION_VERSION, validateDocument, type ExitFacts, type LaunchSpec, type ProviderContext, type ProviderV1, type Telemetry} from '@dx-runner/core'
+import {isSecret, PROVIDER_NAME_RE, REASON_CODES, SPECIFICATION_VERSION, validateDocument, type ExitFacts, type LaunchSpec, type ProviderContext, type ProviderV1, type Telemetry} from '@dx-runner/core'
 import {SAMPLE_MODEL, SAMPLE_SECRETS, sampleAuth, sampleJob} from './sample-inputs.js'
 import {fieldPath, firstDifference, revealed, whereIsSecret} from './find-secret.js'
 
@@ -120,7 +120,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
     rule: 2,
     title: 'name is lower-case kebab-case, 1 to 40 characters (a-z, 0-9, -; not starting with -)',
     run(p) {
-      if (typeof p.name !== 'string' || !/^[a-z0-9][a-z0-9-]{0,39}$/.test(p.name)) fail(`name ${show(p.name)} is not lower-case kebab-case of 1 to 40 characters`)
+      if (typeof p.name !== 'string' || !PROVIDER_NAME_RE.test(p.name)) fail(`name ${show(p.name)} is not lower-case kebab-case of 1 to 40 characters`)
     },
   },
   {
