@@ -1,6 +1,7 @@
-import type {JobPaths} from './job-paths.js'
+import {ARTIFACTS, RESERVED_SUFFIX, type ArtifactKey, type JobPaths} from './job-paths.js'
 
-/** What one attempt leaves besides its log: dropped before the next attempt of the job starts. */
+/** What one attempt leaves besides its log (ARTIFACTS' perAttempt), and its reservations: dropped before the next attempt starts. */
 export function attemptFiles(p: JobPaths): string[] {
-  return [p.rc, p.outcome, p.pid, p.monitorPid, p.heartbeat, p.timeoutMarker, p.cputime, p.stopping, p.secretExposed, p.secretFiles, `${p.pid}.new`, `${p.monitorPid}.new`, `${p.rc}.new`, `${p.cputime}.new`]
+  const keys = (Object.keys(ARTIFACTS) as ArtifactKey[]).filter((k) => ARTIFACTS[k].perAttempt)
+  return [...keys.map((k) => p[k]), ...keys.map((k) => `${p[k]}${RESERVED_SUFFIX}`)]
 }

@@ -61,25 +61,38 @@ export interface JobPaths {
   lock: string
 }
 
-/** The names of a job's artifacts inside its directory (README "Artifacts"). */
-export const ARTIFACT_NAMES = {
-  pid: 'pid',
-  monitorPid: 'monitor.pid',
-  log: 'log',
-  meta: 'meta',
-  outcome: 'outcome',
-  rc: 'rc',
-  contract: 'contract',
-  mutation: 'mutation',
-  heartbeat: 'heartbeat',
-  timeoutMarker: 'timeout',
-  watchdog: 'watchdog',
-  cputime: 'cputime',
-  stopping: 'stopping',
-  secretFiles: 'secret-files',
-  secretExposed: 'secret_exposed',
-  tmpDir: 'tmp',
+/**
+ * The one table of a job's artifacts (README "Artifacts"): each one's name inside the job's directory,
+ * whether a new attempt (start of a finished id, restart) drops it, and whether its presence alone
+ * makes a directory a job (a ghost without metadata, for prune). Paths, listing, pruning, migration
+ * and the supervisor's file names all come from here.
+ */
+export const ARTIFACTS = {
+  meta: {name: 'meta', perAttempt: false, evidence: true},
+  pid: {name: 'pid', perAttempt: true, evidence: true},
+  monitorPid: {name: 'monitor.pid', perAttempt: true, evidence: true},
+  log: {name: 'log', perAttempt: false, evidence: true},
+  outcome: {name: 'outcome', perAttempt: true, evidence: true},
+  rc: {name: 'rc', perAttempt: true, evidence: true},
+  contract: {name: 'contract', perAttempt: false, evidence: true},
+  mutation: {name: 'mutation', perAttempt: false, evidence: true},
+  heartbeat: {name: 'heartbeat', perAttempt: true, evidence: true},
+  timeoutMarker: {name: 'timeout', perAttempt: true, evidence: false},
+  watchdog: {name: 'watchdog', perAttempt: false, evidence: false},
+  cputime: {name: 'cputime', perAttempt: true, evidence: false},
+  stopping: {name: 'stopping', perAttempt: true, evidence: false},
+  secretFiles: {name: 'secret-files', perAttempt: true, evidence: false},
+  secretExposed: {name: 'secret_exposed', perAttempt: true, evidence: false},
+  tmpDir: {name: 'tmp', perAttempt: false, evidence: false},
 } as const
+
+export type ArtifactKey = keyof typeof ARTIFACTS
+
+/** Artifact key → its file name. */
+export const ARTIFACT_NAMES = Object.fromEntries(Object.entries(ARTIFACTS).map(([k, a]) => [k, a.name])) as {[K in ArtifactKey]: (typeof ARTIFACTS)[K]['name']}
+
+/** Files the supervisor writes aside (padded reservations, temp copies) before renaming them into place. */
+export const RESERVED_SUFFIX = '.new'
 
 /** Job locks live apart from every internal lock (the watchdog's), so no beads id can share one. */
 export const jobLockPath = (root: string, beads: string): string => join(root, '.locks', 'jobs', `${beads}.lock`)
@@ -88,7 +101,7 @@ export const watchdogLockPath = (root: string): string => join(root, '.locks', '
 export function jobPaths(root: string, provider: string, beads: string): JobPaths {
   const providerDir = join(root, provider)
   const dir = join(providerDir, beads)
-  const named = Object.fromEntries(Object.entries(ARTIFACT_NAMES).map(([k, name]) => [k, join(dir, name)])) as Record<keyof typeof ARTIFACT_NAMES, string>
+  const named = Object.fromEntries(Object.entries(ARTIFACT_NAMES).map(([k, name]) => [k, join(dir, name)])) as Record<ArtifactKey, string>
   return {root, dir, providerDir, beads, provider, layout: 'dir', ...named, lock: jobLockPath(root, beads)}
 }
 
@@ -96,7 +109,7 @@ export function jobPaths(root: string, provider: string, beads: string): JobPath
 export function legacyJobPaths(root: string, provider: string, beads: string): JobPaths {
   const providerDir = join(root, provider)
   const base = join(providerDir, beads)
-  const named = Object.fromEntries(Object.entries(ARTIFACT_NAMES).map(([k, name]) => [k, `${base}.${name}`])) as Record<keyof typeof ARTIFACT_NAMES, string>
+  const named = Object.fromEntries(Object.entries(ARTIFACT_NAMES).map(([k, name]) => [k, `${base}.${name}`])) as Record<ArtifactKey, string>
   return {root, dir: providerDir, providerDir, beads, provider, layout: 'legacy', ...named, lock: jobLockPath(root, beads)}
 }
 

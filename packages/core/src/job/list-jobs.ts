@@ -1,9 +1,10 @@
 import {existsSync, readdirSync, type Dirent} from 'node:fs'
 import {join} from 'node:path'
-import {ARTIFACT_NAMES, BEADS_RE, jobPaths, legacyJobPaths, PROVIDER_DIR_RE, type JobPaths} from './job-paths.js'
+import {ARTIFACTS, BEADS_RE, jobPaths, legacyJobPaths, PROVIDER_DIR_RE, type JobPaths} from './job-paths.js'
 import {legacyIds, migrateLegacyJob} from './migrate-layout.js'
 
-const GHOST_NAMES = [ARTIFACT_NAMES.meta, ARTIFACT_NAMES.pid, ARTIFACT_NAMES.monitorPid, ARTIFACT_NAMES.rc, ARTIFACT_NAMES.outcome, ARTIFACT_NAMES.log, ARTIFACT_NAMES.heartbeat, ARTIFACT_NAMES.mutation, ARTIFACT_NAMES.contract]
+/** Files whose presence alone makes a directory a job (a ghost, for prune). */
+const GHOST_NAMES = Object.values(ARTIFACTS).filter((a) => a.evidence).map((a) => a.name)
 
 function providerDirs(root: string): string[] {
   try {
@@ -39,8 +40,9 @@ function jobsIn(root: string, provider: string, withGhosts: boolean): JobPaths[]
   if (withGhosts) {
     // flat-layout leftovers without a meta (a ghost of the old layout)
     for (const n of flat) {
-      const m = /^(.+)\.(pid|monitor\.pid|rc|outcome|log|heartbeat|mutation|contract)$/.exec(n)
-      if (m && BEADS_RE.test(m[1]) && !byId.has(m[1])) byId.set(m[1], legacyJobPaths(root, provider, m[1]))
+      const name = GHOST_NAMES.find((g) => n.endsWith(`.${g}`))
+      const id = name ? n.slice(0, -name.length - 1) : undefined
+      if (id && BEADS_RE.test(id) && !byId.has(id)) byId.set(id, legacyJobPaths(root, provider, id))
     }
   }
   return [...byId.keys()].sort().map((id) => byId.get(id)!)

@@ -1,6 +1,8 @@
 import {existsSync, readdirSync, rmSync} from 'node:fs'
 import {acquireJobLock} from './job-lock.js'
-import type {JobPaths} from './job-paths.js'
+import {ARTIFACT_NAMES, type JobPaths} from './job-paths.js'
+
+const LEGACY_OWN = new Set<string>(Object.values(ARTIFACT_NAMES))
 import {endJobProcesses} from './job-processes.js'
 import {listJobs} from './list-jobs.js'
 import {removeStdinPrompt} from './prompt-file.js'
@@ -33,7 +35,8 @@ function ownFiles(paths: JobPaths): string[] {
   const prefix = `${paths.beads}.`
   return readdirSync(paths.dir).filter((name) => {
     if (!name.startsWith(prefix)) return false
-    return /^(meta|pid|monitor\.pid|log(\.\d+)?|outcome|rc|contract|mutation|heartbeat|timeout|watchdog|cputime|stopping|tmp)$/.test(name.slice(prefix.length))
+    const rest = name.slice(prefix.length)
+    return LEGACY_OWN.has(rest) || /^log\.\d+$/.test(rest)
   })
 }
 

@@ -1,3 +1,5 @@
+import {ARTIFACT_NAMES as N, RESERVED_SUFFIX as R} from './job-paths.js'
+
 /**
  * The detached supervisor: a POSIX sh in its own session and process group (README "Artifacts",
  * "Reliability"). argv: $1 the job's directory, $2 stdin file ('' = /dev/null), $3 timeout seconds
@@ -27,32 +29,32 @@ sn=
 while IFS= read -r kv; do case $kv in *=*) export "$kv"; sn="$sn \${kv%%=*}";; esac; done
 kv=
 exec 0</dev/null
-[ -f "$d/meta" ] || exit 0
+[ -f "$d/${N.meta}" ] || exit 0
 say() { (printf '%s\\n' "$1") 2>/dev/null; }
 fail() { say "fail $1"; exit 0; }
 st() { _l=; read -r _l < "/proc/$1/stat" 2>/dev/null || { s=0; return 0; }; _r=\${_l##*) }; set -- $_r; s=\${20:-0}; }
 read -r boot < /proc/sys/kernel/random/boot_id
 st $$
-{ printf '%s %s %s\\n' $$ "$s" "$boot" > "$d/monitor.pid.new" && mv -f "$d/monitor.pid.new" "$d/monitor.pid"; } 2>/dev/null || fail monitor.pid
-printf '%-95s\\n' '' 2>/dev/null > "$d/pid.new" || fail pid
-printf '%-47s\\n' '' 2>/dev/null > "$d/rc.new" || fail rc
-{ : >> "$d/log"; } 2>/dev/null || fail log
+{ printf '%s %s %s\\n' $$ "$s" "$boot" > "$d/${N.monitorPid}${R}" && mv -f "$d/${N.monitorPid}${R}" "$d/${N.monitorPid}"; } 2>/dev/null || fail monitor.pid
+printf '%-95s\\n' '' 2>/dev/null > "$d/${N.pid}${R}" || fail pid
+printf '%-47s\\n' '' 2>/dev/null > "$d/${N.rc}${R}" || fail rc
+{ : >> "$d/${N.log}"; } 2>/dev/null || fail log
 sig=0
 trap 'sig=1' TERM INT HUP
-if [ -n "$in" ]; then DX_RUNNER_JOB=$d "$@" < "$in" >> "$d/log" 2>&1 & else DX_RUNNER_JOB=$d "$@" < /dev/null >> "$d/log" 2>&1 & fi
+if [ -n "$in" ]; then DX_RUNNER_JOB=$d "$@" < "$in" >> "$d/${N.log}" 2>&1 & else DX_RUNNER_JOB=$d "$@" < /dev/null >> "$d/${N.log}" 2>&1 & fi
 c=$!
 st $c
-{ printf '%-95s\\n' "$c $s $boot" 1<>"$d/pid.new" && mv -f "$d/pid.new" "$d/pid"; } 2>/dev/null || { kill -KILL $c; fail pid; }
+{ printf '%-95s\\n' "$c $s $boot" 1<>"$d/${N.pid}${R}" && mv -f "$d/${N.pid}${R}" "$d/${N.pid}"; } 2>/dev/null || { kill -KILL $c; fail pid; }
 say ok
 exec >/dev/null 2>&1
 t=
-if [ -n "$to" ]; then ( sp=; trap 'kill $sp; wait $sp; exit 0' USR1; sleep "$to" & sp=$!; wait $sp || exit 0; : > "$d/timeout"; trap '' TERM; kill -TERM -$$; sleep "$g" & sp=$!; wait $sp || exit 0; kill -KILL $c ) & t=$!; fi
+if [ -n "$to" ]; then ( sp=; trap 'kill $sp; wait $sp; exit 0' USR1; sleep "$to" & sp=$!; wait $sp || exit 0; : > "$d/${N.timeoutMarker}"; trap '' TERM; kill -TERM -$$; sleep "$g" & sp=$!; wait $sp || exit 0; kill -KILL $c ) & t=$!; fi
 while :; do sig=0; wait "$c"; rc=$?; if [ "$sig" = 1 ] && kill -0 "$c"; then continue; fi; break; done
 [ -n "$t" ] && { kill -USR1 "$t"; wait "$t"; }
 df=
-times > "$d/cputime" || df=1
+times > "$d/${N.cputime}" || df=1
 x=; [ -n "$df" ] && x=" disk_full"
-printf '%-47s\\n' "$rc$x" 1<>"$d/rc.new" && mv -f "$d/rc.new" "$d/rc"
+printf '%-47s\\n' "$rc$x" 1<>"$d/${N.rc}${R}" && mv -f "$d/${N.rc}${R}" "$d/${N.rc}"
 left() {
   set +f
   o=; mk=" $(grep -lsxzF "DX_RUNNER_JOB=$d" /proc/[0-9]*/environ | tr '\\n' ' ') "
@@ -73,7 +75,7 @@ if [ -n "$o" ]; then
   kill -TERM $o
   i=0; while [ $i -lt "$gt" ]; do sleep 0.1; left; [ -z "$o" ] && break; i=$((i+1)); done
   [ -n "$o" ] && kill -KILL $o
-  printf '%-47s\\n' "$rc leftover=$n$x" 1<>"$d/rc"
+  printf '%-47s\\n' "$rc leftover=$n$x" 1<>"$d/${N.rc}"
 fi
 [ -n "$sn" ] && [ -n "$rs" ] && [ -f "$rs" ] && "$nd" "$rs" "$d" $sn
 `
