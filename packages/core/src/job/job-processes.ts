@@ -35,11 +35,12 @@ const ownGroup = (): number | undefined => readProcStat(process.pid)?.pgrp
 
 /**
  * Everything that belongs to the job and still runs: the supervisor's process group (found from
- * monitor.pid, or from the agent's own group when monitor.pid is gone), and every marked process.
+ * monitor.pid, or from the agent's own group when monitor.pid is gone), the groups already known
+ * (`known`: a supervisor still finishing its record after its agent died), and every marked process.
  */
-export function jobProcesses(paths: JobPaths): {groups: number[]; pids: number[]} {
+export function jobProcesses(paths: JobPaths, known: Iterable<number> = []): {groups: number[]; pids: number[]} {
   const table = ProcessTable.scan()
-  const groups = new Set<number>()
+  const groups = new Set<number>(known)
   for (const file of [paths.monitorPid, paths.pid]) {
     const id = readIdentityFile(file)
     if (id.kind !== 'ok' || !isAlive(id.identity, table)) continue
@@ -55,7 +56,7 @@ export function jobProcesses(paths: JobPaths): {groups: number[]; pids: number[]
     if (st && st.state !== 'Z' && st.state !== 'X') pids.add(pid)
   }
   pids.delete(process.pid)
-  return {groups: [...groups], pids: [...pids]}
+  return {groups: [...groups].filter((g) => [...pids].some((p) => table.get(p)?.pgrp === g)), pids: [...pids]}
 }
 
 function signal(target: {groups: number[]; pids: number[]}, sig: NodeJS.Signals): void {
@@ -78,11 +79,13 @@ export async function endJobProcesses(paths: JobPaths, graceMs: number): Promise
   let now = jobProcesses(paths)
   const found = now.pids.length
   if (found === 0) return {found, remaining: []}
+  // the groups seen now are followed to their end, even once the identities that led to them are dead
+  const known = new Set(now.groups)
   signal(now, 'SIGTERM')
   const deadline = Date.now() + graceMs
   while (Date.now() < deadline) {
     await sleep(50)
-    now = jobProcesses(paths)
+    now = jobProcesses(paths, known)
     if (now.pids.length === 0) return {found, remaining: []}
     // a child born after our TERM gets one too
     signal(now, 'SIGTERM')
@@ -91,7 +94,7 @@ export async function endJobProcesses(paths: JobPaths, graceMs: number): Promise
   do {
     signal(now, 'SIGKILL')
     await sleep(50)
-    now = jobProcesses(paths)
+    now = jobProcesses(paths, known)
   } while (now.pids.length > 0 && Date.now() < hard)
   return {found, remaining: now.pids}
 }

@@ -50,6 +50,8 @@ exec >/dev/null 2>&1
 t=
 if [ -n "$to" ]; then ( sp=; trap 'kill $sp; wait $sp; exit 0' USR1; sleep "$to" & sp=$!; wait $sp || exit 0; : > "$d/${N.timeoutMarker}"; trap '' TERM; kill -TERM -$$; sleep "$g" & sp=$!; wait $sp || exit 0; kill -KILL $c ) & t=$!; fi
 while :; do sig=0; wait "$c"; rc=$?; if [ "$sig" = 1 ] && kill -0 "$c"; then continue; fi; break; done
+# the agent is gone: finish the record whatever signal comes (a stop's TERM); children inherit the ignore
+trap '' TERM INT HUP
 [ -n "$t" ] && { kill -USR1 "$t"; wait "$t"; }
 df=
 times > "$d/${N.cputime}" || df=1
