@@ -15,7 +15,9 @@ export const ccGlmProvider: ProviderV1 = {
   settingsEnv: ['CC_GLM_BASE_URL', 'CC_GLM_TOKEN_FILE', 'CLAUDE_CODE_MAX_RETRIES'],
   resolveAuth,
   preflight,
-  probe,
+  probe(ctx: ProviderContext, model?: string) {
+    return probe(ccGlmProvider, ctx, model)
+  },
   async selectModel(_ctx: ProviderContext, requested?: string) {
     return {selected_model: requested ?? 'glm-5', fallback_reason: 'none'}
   },

@@ -1,8 +1,7 @@
-import {type ProbeResult, type ProviderContext} from '@dx-runner/provider'
+import {type ProbeResult, type ProviderContext, type ProviderV1} from '@dx-runner/provider'
 import {probeThroughCli} from '@dx-runner/provider-utils'
-import {geminiProvider} from './provider.js'
 
-/** One tiny real request through gemini, with a timeout. */
-export async function probe(ctx: ProviderContext, model = 'gemini-2.5-pro'): Promise<ProbeResult> {
-  return probeThroughCli(geminiProvider, ctx, model)
+/** One tiny real request (the provider passes itself, so this file needs nothing of it) through gemini, with a timeout. */
+export async function probe(provider: ProviderV1, ctx: ProviderContext, model = 'gemini-2.5-pro'): Promise<ProbeResult> {
+  return probeThroughCli(provider, ctx, model)
 }

@@ -15,7 +15,9 @@ export const geminiProvider: ProviderV1 = {
   settingsEnv: ['GOOGLE_GEMINI_BASE_URL'],
   resolveAuth,
   preflight,
-  probe,
+  probe(ctx: ProviderContext, model?: string) {
+    return probe(geminiProvider, ctx, model)
+  },
   async selectModel(_ctx: ProviderContext, requested?: string) {
     return {selected_model: requested ?? 'gemini-2.5-pro', fallback_reason: 'none'}
   },

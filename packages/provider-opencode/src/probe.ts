@@ -1,8 +1,7 @@
-import {type ProbeResult, type ProviderContext} from '@dx-runner/provider'
+import {type ProbeResult, type ProviderContext, type ProviderV1} from '@dx-runner/provider'
 import {probeThroughCli} from '@dx-runner/provider-utils'
-import {opencodeProvider} from './provider.js'
 
-/** One tiny real request through `opencode run`, with a timeout. */
-export async function probe(ctx: ProviderContext, model = 'glm-5'): Promise<ProbeResult> {
-  return probeThroughCli(opencodeProvider, ctx, model)
+/** One tiny real request (the provider passes itself, so this file needs nothing of it) through `opencode run`, with a timeout. */
+export async function probe(provider: ProviderV1, ctx: ProviderContext, model = 'glm-5'): Promise<ProbeResult> {
+  return probeThroughCli(provider, ctx, model)
 }

@@ -1,4 +1,4 @@
-import type {ProviderV1} from '@dx-runner/provider'
+import type {ProviderContext, ProviderV1} from '@dx-runner/provider'
 import {buildLaunch} from './build-launch.js'
 import {classifyExit} from './classify-exit.js'
 import {selectModel} from './models.js'
@@ -16,7 +16,9 @@ export const opencodeProvider: ProviderV1 = {
   settingsEnv: ['OPENCODE_ZAI_BASE_URL', 'DX_RUNNER_OPENCODE_FALLBACK_MODELS'],
   resolveAuth,
   preflight,
-  probe,
+  probe(ctx: ProviderContext, model?: string) {
+    return probe(opencodeProvider, ctx, model)
+  },
   selectModel,
   buildLaunch,
   classifyExit,
