@@ -1,0 +1,48 @@
+import {spawnSync} from 'node:child_process'
+import {copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {basename, join} from 'node:path'
+
+/**
+ * A local provider is kept as a tarball in the plugins' data dir, so the installation does not depend
+ * on the path it came from (npm records `file:` dependencies and rereads them on later installs).
+ * A directory is packed first, exactly as `npm pack` would publish it. Returns the kept tarball's path.
+ */
+export function keepLocalPackage(kind: 'directory' | 'tarball', path: string, dataDir: string, npmFrom: string): string {
+  const dir = join(dataDir, 'local')
+  mkdirSync(dir, {recursive: true})
+  if (kind === 'tarball') {
+    const kept = join(dir, basename(path))
+    if (kept !== path) copyFileSync(path, kept)
+    return kept
+  }
+  const tmp = mkdtempSync(join(dir, '.pack-'))
+  try {
+    const [npm, ...npmArgs] = npmCommand(npmFrom)
+    const r = spawnSync(npm, [...npmArgs, 'pack', path, '--pack-destination', tmp, '--loglevel=error'], {cwd: tmp, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe']})
+    const packed = readdirSync(tmp).filter((f) => f.endsWith('.tgz'))
+    if (r.status !== 0 || packed.length !== 1) throw new Error(`npm pack ${path} failed: ${(r.stderr || r.error?.message || '').trim().split('\n').at(-1)}`)
+    const kept = join(dir, packed[0])
+    renameSync(join(tmp, packed[0]), kept)
+    return kept
+  } finally {
+    rmSync(tmp, {recursive: true, force: true})
+  }
+}
+
+/** The same npm that @oclif/plugin-plugins installs with (its pinned dependency), else the one on PATH. */
+function npmCommand(pluginPluginsRoot: string): string[] {
+  try {
+    const require = createRequire(join(pluginPluginsRoot, 'package.json'))
+    const pjson = require.resolve('npm/package.json')
+    return [process.execPath, join(pjson, '..', (require(pjson) as {bin: {npm: string}}).bin.npm)]
+  } catch {
+    return ['npm']
+  }
+}
+
+/** The kept tarballs no dependency of the plugins' package.json refers to any more (uninstalled, or a failed install). */
+export function unreferencedLocalPackages(kept: string[], dependencies: Record<string, string>): string[] {
+  const used = new Set(Object.values(dependencies).map((spec) => spec.match(/^file:(?:\.\/)?local\/([^/]+)$/)?.[1]))
+  return kept.filter((name) => name.endsWith('.tgz') && !used.has(name))
+}
