@@ -64,7 +64,7 @@ describe('plugins install a local provider (a directory or an npm pack tarball)'
     await jobThroughExecThenUninstall('bd-dir')
   })
 
-  it('a path that does not exist: one stderr line naming it, exit 1, no registry or GitHub lookup', () => {
+  it('a path that does not exist, or a directory with no package.json: one stderr line naming it, exit 1, no registry or GitHub lookup', () => {
     for (const arg of ['./missing-provider.tgz', './missing-provider-dir', 'missing-provider.tar.gz']) {
       // a GitHub-slug reading of the path would wait on DNS far longer than this
       const r = sb.run(['plugins', 'install', arg], {cwd: sb.base, timeoutMs: 30_000, env: {DX_RUNNER_NPM_REGISTRY: 'http://127.0.0.1:9/'}})
@@ -72,5 +72,10 @@ describe('plugins install a local provider (a directory or an npm pack tarball)'
       expect(r.stderr.trim().split('\n'), r.stderr).to.have.length(1)
       expect(r.stderr).to.include(join(sb.base, arg.replace(/^\.\//, ''))).and.include('does not exist')
     }
+    mkdirSync(join(sb.base, 'not-a-package'))
+    const r = sb.run(['plugins', 'install', './not-a-package'], {cwd: sb.base, timeoutMs: 30_000, env: {DX_RUNNER_NPM_REGISTRY: 'http://127.0.0.1:9/'}})
+    expect(r.code, r.stderr).to.equal(1)
+    expect(r.stderr.trim().split('\n'), r.stderr).to.have.length(1)
+    expect(r.stderr).to.include(join(sb.base, 'not-a-package')).and.include('no package.json')
   })
 })

@@ -18,14 +18,26 @@ const hook: Hook<'preparse'> = async function ({argv, options}) {
     if (what.kind === 'registry-or-repo') {
       out.push(arg)
     } else if (what.kind === 'missing') {
-      process.stderr.write(`dx-runner: plugins install: ${what.path} does not exist (give a provider's directory or a .tgz from npm pack)\n`)
-      this.exit(1)
+      fail(this, `${what.path} does not exist (give a provider's directory or a .tgz from npm pack)`)
     } else {
       const pluginPlugins = this.config.plugins.get('@oclif/plugin-plugins')?.root ?? this.config.root
-      out.push(`file:${keepLocalPackage(what.kind, what.path, this.config.dataDir, pluginPlugins)}`)
+      let kept: string
+      try {
+        kept = keepLocalPackage(what.kind, what.path, this.config.dataDir, pluginPlugins)
+      } catch (error) {
+        // a hook's plain error is swallowed by oclif, which would then read the path as a GitHub slug
+        fail(this, (error as Error).message)
+      }
+      out.push(`file:${kept}`)
     }
   }
   return out
+}
+
+function fail(hook: Hook.Context, message: string): never {
+  process.stderr.write(`dx-runner: plugins install: ${message.split('\n')[0]}\n`)
+  hook.exit(1)
+  throw new Error('unreachable: this.exit throws')
 }
 
 function kindOf(path: string): 'directory' | 'file' | undefined {

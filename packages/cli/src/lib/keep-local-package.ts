@@ -1,5 +1,5 @@
 import {spawnSync} from 'node:child_process'
-import {copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync} from 'node:fs'
+import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {basename, join} from 'node:path'
 
@@ -16,12 +16,13 @@ export function keepLocalPackage(kind: 'directory' | 'tarball', path: string, da
     if (kept !== path) copyFileSync(path, kept)
     return kept
   }
+  if (!existsSync(join(path, 'package.json'))) throw new Error(`${path} has no package.json: not a provider package`)
   const tmp = mkdtempSync(join(dir, '.pack-'))
   try {
     const [npm, ...npmArgs] = npmCommand(npmFrom)
     const r = spawnSync(npm, [...npmArgs, 'pack', path, '--pack-destination', tmp, '--loglevel=error'], {cwd: tmp, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe']})
     const packed = readdirSync(tmp).filter((f) => f.endsWith('.tgz'))
-    if (r.status !== 0 || packed.length !== 1) throw new Error(`npm pack ${path} failed: ${(r.stderr || r.error?.message || '').trim().split('\n').at(-1)}`)
+    if (r.status !== 0 || packed.length !== 1) throw new Error(`npm pack ${path} failed: ${packError(r.stderr || r.error?.message || '')}`)
     const kept = join(dir, packed[0])
     renameSync(join(tmp, packed[0]), kept)
     return kept
@@ -45,4 +46,10 @@ function npmCommand(pluginPluginsRoot: string): string[] {
 export function unreferencedLocalPackages(kept: string[], dependencies: Record<string, string>): string[] {
   const used = new Set(Object.values(dependencies).map((spec) => spec.match(/^file:(?:\.\/)?local\/([^/]+)$/)?.[1]))
   return kept.filter((name) => name.endsWith('.tgz') && !used.has(name))
+}
+
+/** npm's reason in one line, without its pointer to the debug log. */
+function packError(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.replace(/^npm (?:error|ERR!)\s*/, '').trim())
+  return lines.filter((l) => l && !/complete log of this run/.test(l)).at(-1) ?? 'no reason given'
 }
