@@ -15,11 +15,15 @@ describe('plugins link / unlink a provider from a working copy', function () {
   })
   after(async () => sb?.cleanup())
 
-  it('link → providers lists exec and a job reaches exited_ok; unlink → gone, start exits 20', async () => {
+  it('link → providers lists exec with no transpile warning, a job reaches exited_ok; unlink → gone, start exits 20', async () => {
     const link = sb.run(['plugins', 'link', join(REPO, 'examples/provider-exec')])
     expect(link.code, link.stderr).to.equal(0)
-    const listed = sb.json(['providers', '--json']).doc.providers.find((p) => p.name === 'exec')
+    const providers = sb.json(['providers', '--json'])
+    const listed = providers.doc.providers.find((p) => p.name === 'exec')
     expect(listed).to.include({package: 'dx-runner-provider-exec', version: '0.1.0'})
+    // a linked plugin of built JavaScript has nothing to transpile: no oclif warning on every command
+    expect(providers.stderr).to.not.include('auto-transpiled')
+    expect(sb.run(['status'], {env: {DX_RUNNER_NO_FAST_PATH: '1'}}).stderr).to.not.include('auto-transpiled')
     writeFileSync(join(sb.base, 'job.sh'), 'echo linked > linked-output.txt\n')
     const s = sb.json(['start', '--beads', 'bd-link', '--provider', 'exec', '--prompt-file', join(sb.base, 'job.sh'), '--json'])
     expect(s.code, s.stderr).to.equal(0)

@@ -2,21 +2,16 @@
 // its own storage), install the CLI from it into an empty prefix, install a third-party provider
 // with `dx-runner plugins install`, and run real jobs through both.
 import {expect} from 'chai'
-import {spawn, spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {spawnSync} from 'node:child_process'
+import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {freePort, REPO, sandbox, sleep, startSimulatorProcess, stopGroup, TOKEN, waitFor} from './helpers.js'
+import {REPO, sandbox, sleep, startSimulatorProcess, TOKEN, waitFor} from './helpers.js'
+import {publishWorkspace, startRegistry} from './registry-helpers.js'
 
 describe('install from a registry (verdaccio), plugins, third-party providers', function () {
   this.timeout(600_000)
-  let dir, verdaccio, registry, npmrc, prefix, dxr, sim, sb
+  let reg, dir, registry, npmrc, npm, prefix, dxr, sim, sb
 
-  const npm = (args, cwd, extraEnv = {}) => {
-    const r = spawnSync('npm', args, {cwd, encoding: 'utf8', env: {...process.env, NPM_CONFIG_USERCONFIG: npmrc, npm_config_cache: join(dir, 'npm-cache'), npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', ...extraEnv}, timeout: 300_000})
-    if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`)
-    return r
-  }
   /** The installed CLI, as a user runs it. */
   const run = (args, env = {}) => {
     const r = spawnSync(dxr, args, {cwd: sb.worktree, encoding: 'utf8', env: {...sb.env, NPM_CONFIG_USERCONFIG: npmrc, npm_config_cache: join(dir, 'npm-cache'), npm_config_update_notifier: 'false', ...env}, timeout: 180_000})
@@ -33,39 +28,10 @@ describe('install from a registry (verdaccio), plugins, third-party providers', 
   }
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'dxr-registry-'))
-    const port = await freePort()
-    registry = `http://127.0.0.1:${port}/`
-    writeFileSync(join(dir, 'config.yaml'), [
-      `storage: ${join(dir, 'storage')}`,
-      'auth:',
-      `  htpasswd: {file: ${join(dir, 'htpasswd')}, max_users: 10}`,
-      'uplinks:',
-      '  npmjs: {url: https://registry.npmjs.org/}',
-      'packages:',
-      "  '@dx-runner/*': {access: $all, publish: $authenticated}",
-      "  'dx-runner': {access: $all, publish: $authenticated}",
-      "  'dx-runner-provider-*': {access: $all, publish: $authenticated}",
-      "  '**': {access: $all, proxy: npmjs}",
-      'log: {type: stdout, format: pretty, level: error}',
-      '',
-    ].join('\n'))
-    verdaccio = spawn(join(REPO, 'node_modules/.bin/verdaccio'), ['--config', join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`], {stdio: 'ignore', detached: true})
-    await waitFor(async () => {
-      try {
-        return (await fetch(`${registry}-/ping`)).ok
-      } catch {
-        return false
-      }
-    }, {what: 'verdaccio to listen', timeoutMs: 60_000})
-    const user = await fetch(`${registry}-/user/org.couchdb.user:publisher`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: JSON.stringify({name: 'publisher', password: 'publisher-pass-1'})})
-    const {token} = await user.json()
-    npmrc = join(dir, 'npmrc')
-    writeFileSync(npmrc, `registry=${registry}\n//127.0.0.1:${port}/:_authToken=${token}\n`, {mode: 0o600})
-
-    // publish the whole workspace (prepack generates the oclif manifest, postpack removes it), and a provider from the future
-    npm(['publish', '--workspaces', '--registry', registry], REPO)
-    expect(existsSync(join(REPO, 'packages/cli/oclif.manifest.json'))).to.equal(false)
+    reg = await startRegistry('registry')
+    ;({dir, registry, npmrc, npm} = reg)
+    // the whole workspace, and a provider from the future
+    publishWorkspace(reg)
     npm(['publish', '--registry', registry], join(REPO, 'test/fixtures/provider-v2'))
 
     prefix = join(dir, 'prefix')
@@ -82,8 +48,7 @@ describe('install from a registry (verdaccio), plugins, third-party providers', 
   after(async () => {
     await sb?.cleanup()
     await sim?.stop()
-    if (verdaccio?.pid) await stopGroup(verdaccio.pid, 'verdaccio')
-    if (dir) rmSync(dir, {recursive: true, force: true})
+    await reg?.stop()
   })
 
   it('the installed CLI lists the three built-in providers and runs a real claude job', async () => {
