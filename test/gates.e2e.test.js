@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {validateDocument} from '@dx-runner/core'
 import {startSimulator} from '@dx-runner/provider-testkit/simulator'
-import {sandbox, TOKEN, waitFor, walk} from './helpers.js'
+import {jobFile, sandbox, TOKEN, waitFor, walk} from './helpers.js'
 
 const GIT_ENV = {...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com'}
 const git = (cwd, ...args) => execFileSync('git', args, {cwd, env: GIT_ENV, stdio: 'pipe'}).toString().trim()
@@ -145,7 +145,7 @@ describe('governance gates (real git)', function () {
       const head = job.git('rev-parse', 'HEAD')
       const r = job.run(['start', '--beads', 'bd-fk', '--provider', 'cc-glm', '--prompt-file', job.prompt, '--feature-key', 'bd-fk', '--required-baseline', head])
       expect(r.code, r.stderr).to.equal(0)
-      const contract = JSON.parse((await import('node:fs')).readFileSync(join(job.root, 'cc-glm', 'bd-fk.contract'), 'utf8'))
+      const contract = JSON.parse((await import('node:fs')).readFileSync(jobFile(job.root, 'cc-glm', 'bd-fk', 'contract'), 'utf8'))
       expect(contract).to.include({feature_key: 'bd-fk', required_baseline: head})
       await waitFor(() => job.json(['check', '--beads', 'bd-fk', '--json']).doc.state.startsWith('exited'), {what: 'bd-fk to finish'})
       // the agent's work, committed once without the trailer

@@ -32,7 +32,7 @@ describe('gemini end to end (real gemini CLI, loopback simulator)', function () 
     expect(r.doc.output_tokens).to.be.above(0)
     expect(r.doc.tool_calls).to.equal(1)
     // gemini's HOME and temp files live under the job's own directory, not the user's
-    expect(existsSync(join(sb.root, 'gemini', 'bd-g1.tmp', 'home', '.gemini', 'settings.json'))).to.equal(true)
+    expect(existsSync(jobFile(sb, 'gemini', 'bd-g1', 'tmp/home/.gemini/settings.json'))).to.equal(true)
     expect(readdirSync(sb.env.TMPDIR)).to.deep.equal([])
     expect(readdirSync(sb.home).filter((n) => n !== '.cache')).to.deep.equal([])
   })

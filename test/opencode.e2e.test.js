@@ -43,7 +43,7 @@ describe('opencode end to end (real opencode CLI, loopback simulator)', function
     expect(r.doc.tool_calls).to.equal(1)
     expect(r.doc.session_id).to.match(/^ses_/)
     // opencode's state, config and temp files live under the job's own directory
-    expect(existsSync(join(sb.root, 'opencode', 'bd-o1.tmp', 'opencode.json'))).to.equal(true)
+    expect(existsSync(jobFile(sb, 'opencode', 'bd-o1', 'tmp/opencode.json'))).to.equal(true)
     expect(readdirSync(sb.env.TMPDIR)).to.deep.equal([])
     expect(readdirSync(sb.home).filter((n) => n !== '.cache')).to.deep.equal([])
   })
