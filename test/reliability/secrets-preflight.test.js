@@ -53,13 +53,16 @@ describe('reliability: secrets a job wrote are redacted when it ends', function 
 })
 
 describe('reliability: a cached preflight is reused only for the same inputs', function () {
-  let sim, sb
+  let sim, other, sb
   before(async () => {
     sim = await startSimulatorProcess({DXR_SIM_TOKEN: TOKEN}, ['--expected-token-env', 'DXR_SIM_TOKEN'])
+    // another endpoint, which expects another key: it refuses ours
+    other = await startSimulatorProcess({DXR_SIM_TOKEN: 'some-other-key-3c9e'}, ['--expected-token-env', 'DXR_SIM_TOKEN'])
   })
   after(async () => {
     await sb?.cleanup()
     await sim?.stop()
+    await other?.stop()
   })
 
   it('preflight passed and cached, then the endpoint changed to one that refuses the key: the next start exits 10 and launches nothing', async () => {
@@ -68,7 +71,7 @@ describe('reliability: a cached preflight is reused only for the same inputs', f
     const first = sb.json(['start', '--beads', 'bd-pf1', '--provider', 'opencode', '--prompt-file', sb.prompt, '--json'])
     expect(first.code, first.stderr).to.equal(0)
     expect(sb.run(['stop', '--beads', 'bd-pf1', '--grace', '2']).code).to.equal(0)
-    const refused = sb.run(['start', '--beads', 'bd-pf2', '--provider', 'opencode', '--prompt-file', sb.prompt], {env: {OPENCODE_ZAI_BASE_URL: `${sim.url}/s/401/v1`}})
+    const refused = sb.run(['start', '--beads', 'bd-pf2', '--provider', 'opencode', '--prompt-file', sb.prompt], {env: {OPENCODE_ZAI_BASE_URL: `${other.url}/s/answer/v1`}})
     expect([10, 21], refused.stderr).to.include(refused.code)
     expect(refused.stderr.trim().split('\n')).to.have.length(1)
     const jobs = sb.json(['status', '--json']).doc.jobs.map((j) => j.beads)
