@@ -93,7 +93,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests.push({method: req.method ?? 'GET', path, scenario, model: parsed.model ?? (gm ? decodeURIComponent(gm[1]) : undefined), stream: parsed.stream ?? (gm ? gm[2] === 'streamGenerateContent' : undefined), authorized})
 
     if (path === '/v1/messages/count_tokens' && req.method === 'POST') {
-      if (!authorized || scenario === '401') return anthropicError(res, 401, 'authentication_error', 'invalid x-api-key')
+      // counting checks the key only (preflight asks it): scenarios are about the model call
+      if (!authorized) return anthropicError(res, 401, 'authentication_error', 'invalid x-api-key')
       res.writeHead(200, {'content-type': 'application/json'})
       res.end(JSON.stringify({input_tokens: inputTokens(body)}))
       return
