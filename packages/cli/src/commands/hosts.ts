@@ -1,5 +1,5 @@
-import {Flags} from '@oclif/core'
 import {DxCommand} from '../lib/base-command.js'
+import {commandFlags} from '../lib/oclif-flags.js'
 import {configuredHosts, hostBudgetMs, runRemoteCaptured} from '../lib/remote.js'
 import {table} from '../lib/views.js'
 
@@ -10,9 +10,7 @@ export default class Hosts extends DxCommand {
     'Each host is asked `dx-runner --version` over the system ssh (BatchMode, your ssh config and agent), all at once. Always exits 0; an unreachable host says why.',
   ].join('\n')
   static examples = ['<%= config.bin %> hosts', '<%= config.bin %> hosts --json']
-  static flags = {
-    json: Flags.boolean({description: 'print JSON (schema: hosts)', default: false}),
-  }
+  static flags = commandFlags('hosts')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Hosts)

@@ -1,5 +1,5 @@
-import {Flags} from '@oclif/core'
 import {DxCommand} from '../lib/base-command.js'
+import {commandFlags} from '../lib/oclif-flags.js'
 import {table} from '../lib/views.js'
 import {printable} from '../lib/printable.js'
 
@@ -7,9 +7,7 @@ export default class Providers extends DxCommand {
   static summary = 'Installed providers: package, version, default model.'
   static description = 'Built-in providers and ones added with `dx-runner plugins install`. Plugins built for another provider contract version are listed as incompatible and not loaded.'
   static examples = ['<%= config.bin %> providers', '<%= config.bin %> providers --json']
-  static flags = {
-    json: Flags.boolean({description: 'print JSON (schema: providers)', default: false}),
-  }
+  static flags = commandFlags('providers')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Providers)

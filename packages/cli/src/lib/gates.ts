@@ -1,4 +1,4 @@
-import {Flags, type Command} from '@oclif/core'
+import type {Command} from '@oclif/core'
 import {
   artifactRoot, baselineGate, DxError, ExitCode, featureKeyGate, findJob, readJsonFile,
   type GateResult, type JobContract, type JobPaths, type MutationSnapshot,
@@ -29,8 +29,6 @@ export async function contractGates(paths: JobPaths): Promise<GateResult[]> {
   }
   return out
 }
-
-export const worktreeFlag = Flags.string({description: 'git worktree to examine', required: true})
 
 export function printGate(cmd: Command, r: GateResult, json: boolean): void {
   if (json) {
