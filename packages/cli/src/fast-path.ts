@@ -31,7 +31,8 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
   const core = await import('@dx-runner/core')
   const {loadProvidersFromHooks} = await import('./lib/providers.js')
   const {thresholdsFrom} = await import('./lib/thresholds.js')
-  const {printStatus, runCheck, statusRows} = await import('./lib/run-status.js')
+  const {runCheck, statusResult, statusRows} = await import('./lib/run-status.js')
+  const {emit} = await import('./lib/output.js')
   const {runStart} = await import('./lib/run-start.js')
   let loaded: ReturnType<typeof loadProvidersFromHooks> | undefined
   const providers = (names?: string[]) => {
@@ -44,9 +45,9 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
       await runStart(values as unknown as Parameters<typeof runStart>[0], providers)
     } else if (command === 'status') {
       const thresholds = thresholdsFrom(values, process.env)
-      printStatus(await statusRows({beads: values.beads as string | undefined, provider: values.provider as string | undefined, json}, providers, thresholds), json)
+      emit(statusResult(await statusRows({beads: values.beads as string | undefined, provider: values.provider as string | undefined}, providers, thresholds)), json)
     } else {
-      process.exitCode = await runCheck(values.beads as string, json, providers, thresholdsFrom(values, process.env))
+      emit(await runCheck(values.beads as string, providers, thresholdsFrom(values, process.env)), json)
     }
   } catch (caught) {
     const error = core.describeIoError(caught) ?? caught

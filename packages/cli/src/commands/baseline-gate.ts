@@ -1,7 +1,8 @@
-import {baselineGate, ExitCode} from '@dx-runner/core'
+import {baselineGate} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {emit} from '../lib/output.js'
 import {commandFlags} from '../lib/oclif-flags.js'
-import {printGate} from '../lib/gates.js'
+import {gateResult} from '../lib/gates.js'
 
 export default class BaselineGate extends DxCommand {
   static summary = 'Pass when the required commit is HEAD or an ancestor of HEAD.'
@@ -11,8 +12,6 @@ export default class BaselineGate extends DxCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(BaselineGate)
-    const r = await baselineGate(flags.worktree, flags['required-baseline'])
-    printGate(this, r, flags.json)
-    if (!r.passed) process.exitCode = ExitCode.gateFailed
+    emit(gateResult(await baselineGate(flags.worktree, flags['required-baseline'])), flags.json)
   }
 }

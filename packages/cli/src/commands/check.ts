@@ -1,6 +1,7 @@
 import {DxCommand, thresholdsFrom} from '../lib/base-command.js'
 import {commandFlags} from '../lib/oclif-flags.js'
 import {runCheck} from '../lib/run-status.js'
+import {emit} from '../lib/output.js'
 
 export default class Check extends DxCommand {
   static summary = 'One job\'s health, as an exit code.'
@@ -10,6 +11,6 @@ export default class Check extends DxCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Check)
-    process.exitCode = await runCheck(flags.beads, flags.json, () => this.providers(), thresholdsFrom(flags, process.env))
+    emit(await runCheck(flags.beads, () => this.providers(), thresholdsFrom(flags, process.env)), flags.json)
   }
 }

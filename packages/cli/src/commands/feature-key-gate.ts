@@ -1,7 +1,8 @@
-import {DxError, ExitCode, featureKeyGate, validateBeadsId} from '@dx-runner/core'
+import {DxError, featureKeyGate, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {emit} from '../lib/output.js'
 import {commandFlags} from '../lib/oclif-flags.js'
-import {jobStartCommit, printGate} from '../lib/gates.js'
+import {jobStartCommit, gateResult} from '../lib/gates.js'
 
 export default class FeatureKeyGate extends DxCommand {
   static summary = 'Pass when every commit in base..HEAD carries the trailer Feature-Key: <id>.'
@@ -15,8 +16,6 @@ export default class FeatureKeyGate extends DxCommand {
     let base = flags.base
     if (base === undefined && flags.beads !== undefined) base = jobStartCommit(validateBeadsId(flags.beads))
     if (base === undefined) throw new DxError('give --base <ref>, or --beads <id> to check the commits made since that job started')
-    const r = await featureKeyGate(flags.worktree, flags['feature-key'], base)
-    printGate(this, r, flags.json)
-    if (!r.passed) process.exitCode = ExitCode.gateFailed
+    emit(gateResult(await featureKeyGate(flags.worktree, flags['feature-key'], base)), flags.json)
   }
 }

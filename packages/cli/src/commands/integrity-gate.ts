@@ -1,7 +1,8 @@
-import {ExitCode, integrityGate} from '@dx-runner/core'
+import {integrityGate} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {emit} from '../lib/output.js'
 import {commandFlags} from '../lib/oclif-flags.js'
-import {printGate} from '../lib/gates.js'
+import {gateResult} from '../lib/gates.js'
 
 export default class IntegrityGate extends DxCommand {
   static summary = 'Pass when the reported commit exists and is reachable from HEAD.'
@@ -11,8 +12,6 @@ export default class IntegrityGate extends DxCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(IntegrityGate)
-    const r = await integrityGate(flags.worktree, flags['reported-commit'])
-    printGate(this, r, flags.json)
-    if (!r.passed) process.exitCode = ExitCode.gateFailed
+    emit(gateResult(await integrityGate(flags.worktree, flags['reported-commit'])), flags.json)
   }
 }

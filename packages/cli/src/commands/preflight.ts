@@ -1,5 +1,6 @@
 import {ExitCode, type PreflightReport, type ProviderV1} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {emit, lines} from '../lib/output.js'
 import {commandFlags} from '../lib/oclif-flags.js'
 import {getConfig} from '../lib/config.js'
 import {printable} from '../lib/printable.js'
@@ -24,14 +25,13 @@ export default class Preflight extends DxCommand {
       }
     }
     const passed = reports.every((r) => r.passed)
-    if (flags.json) {
-      this.printJson({passed, providers: reports.map((r) => ({provider: r.provider, passed: r.passed, checks: r.checks, ...(r.reason_code ? {reason_code: r.reason_code} : {})}))})
-    } else {
-      for (const r of reports) {
-        this.log(`${printable(r.provider)}: ${r.passed ? 'ok' : 'FAILED'}`)
-        for (const c of r.checks) this.log(`  ${c.status === 'ok' ? 'ok  ' : c.status === 'warn' ? 'warn' : 'FAIL'}  ${printable(`${c.name}: ${c.detail}`)}`)
-      }
-    }
-    if (!passed) process.exitCode = ExitCode.preflightFailed
+    const doc = {passed, providers: reports.map((r) => ({provider: r.provider, passed: r.passed, checks: r.checks, ...(r.reason_code ? {reason_code: r.reason_code} : {})}))}
+    const text = lines(
+      ...reports.flatMap((r) => [
+        `${printable(r.provider)}: ${r.passed ? 'ok' : 'FAILED'}`,
+        ...r.checks.map((c) => `  ${c.status === 'ok' ? 'ok  ' : c.status === 'warn' ? 'warn' : 'FAIL'}  ${printable(`${c.name}: ${c.detail}`)}`),
+      ]),
+    )
+    emit({doc, text, ...(passed ? {} : {exitCode: ExitCode.preflightFailed})}, flags.json)
   }
 }

@@ -1,5 +1,6 @@
 import {ExitCode} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {emit, lines} from '../lib/output.js'
 import {commandFlags} from '../lib/oclif-flags.js'
 import {printable} from '../lib/printable.js'
 
@@ -13,8 +14,7 @@ export default class Probe extends DxCommand {
     const {flags} = await this.parse(Probe)
     const provider = (await this.providers()).get(flags.provider)
     const r = await provider.probe({env: process.env, cwd: process.cwd(), timeoutMs: flags.timeout * 1000}, flags.model)
-    if (flags.json) this.printJson(r)
-    else this.log(printable(`${r.provider} ${r.model}: ${r.answered ? 'answered' : 'NOT answered'} in ${r.latency_ms} ms (${r.reason_code})${r.detail ? ` ${r.detail}` : ''}`))
-    if (!r.answered) process.exitCode = ExitCode.preflightFailed
+    const text = lines(printable(`${r.provider} ${r.model}: ${r.answered ? 'answered' : 'NOT answered'} in ${r.latency_ms} ms (${r.reason_code})${r.detail ? ` ${r.detail}` : ''}`))
+    emit({doc: r, text, ...(r.answered ? {} : {exitCode: ExitCode.preflightFailed})}, flags.json)
   }
 }

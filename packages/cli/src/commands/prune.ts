@@ -1,5 +1,6 @@
 import {artifactRoot, pruneJobs, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {emit, lines} from '../lib/output.js'
 import {commandFlags} from '../lib/oclif-flags.js'
 
 export default class Prune extends DxCommand {
@@ -12,8 +13,7 @@ export default class Prune extends DxCommand {
     const {flags} = await this.parse(Prune)
     const beads = flags.beads === undefined ? undefined : validateBeadsId(flags.beads)
     const pruned = await pruneJobs(artifactRoot(), beads)
-    if (flags.json) this.printJson({pruned})
-    else if (pruned.length === 0) this.log('nothing to prune')
-    else for (const p of pruned) this.log(`pruned ${p.provider}/${p.beads} (${p.reason}, ${p.removed.length} files)`)
+    const text = pruned.length === 0 ? lines('nothing to prune') : lines(...pruned.map((p) => `pruned ${p.provider}/${p.beads} (${p.reason}, ${p.removed.length} files)`))
+    emit({doc: {pruned}, text}, flags.json)
   }
 }

@@ -1,5 +1,6 @@
 import {artifactRoot, DxError, ExitCode, findJob, resolveThresholds, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {emit} from '../lib/output.js'
 import {commandFlags} from '../lib/oclif-flags.js'
 import {observeAll} from '../lib/observe.js'
 import {reportDoc, reportMarkdown} from '../lib/views.js'
@@ -20,7 +21,6 @@ export default class Report extends DxCommand {
     if (!view.meta) throw new DxError(`job ${beads} has corrupt metadata (${paths.meta})`, {exitCode: ExitCode.jobError})
     const gates = view.state.startsWith('exited') ? await contractGates(paths) : []
     const doc = reportDoc(view, gates.length > 0 ? gates : undefined)
-    if (flags.format === 'markdown') process.stdout.write(reportMarkdown(doc))
-    else this.printJson(doc)
+    emit({doc, text: reportMarkdown(doc)}, flags.format === 'json')
   }
 }

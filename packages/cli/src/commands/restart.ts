@@ -1,5 +1,6 @@
 import {artifactRoot, DxError, ExitCode, findJob, readMetaOrThrow, restartJob, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {emit, lines} from '../lib/output.js'
 import {commandFlags} from '../lib/oclif-flags.js'
 import {launchDoc} from '../lib/views.js'
 
@@ -22,7 +23,6 @@ export default class Restart extends DxCommand {
     const provider = (await this.providers()).get(meta.provider)
     const r = await restartJob(paths, provider, {env: process.env})
     const doc = {...launchDoc(r.meta, r.paths, r.launched, new Date().toISOString()), retry_count: r.meta.retries}
-    if (flags.json) this.printJson(doc)
-    else this.log(`restarted ${beads} pid=${doc.pid} retry_count=${r.meta.retries}`)
+    emit({doc, text: lines(`restarted ${beads} pid=${doc.pid} retry_count=${r.meta.retries}`)}, flags.json)
   }
 }

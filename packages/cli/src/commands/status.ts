@@ -2,7 +2,8 @@ import {DxError} from '@dx-runner/core'
 import {DxCommand, thresholdsFrom} from '../lib/base-command.js'
 import {commandFlags} from '../lib/oclif-flags.js'
 import {forwardedFlags} from '../lib/flag-spec.js'
-import {printStatus, statusRows} from '../lib/run-status.js'
+import {statusResult, statusRows} from '../lib/run-status.js'
+import {emit} from '../lib/output.js'
 import {interruptibleSleep, statusTable, type StatusRow} from '../lib/views.js'
 
 export default class Status extends DxCommand {
@@ -14,7 +15,7 @@ export default class Status extends DxCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Status)
     const thresholds = thresholdsFrom(flags, process.env)
-    const localRows = () => statusRows({beads: flags.beads, provider: flags.provider, json: flags.json}, () => this.providers(), thresholds)
+    const localRows = () => statusRows({beads: flags.beads, provider: flags.provider}, () => this.providers(), thresholds)
     const rowsNow = flags['all-hosts'] ? () => allHostRows(localRows, this.argv) : localRows
     if (flags.watch) {
       if (flags.json) throw new DxError('--watch and --json do not go together; poll `status --json` instead')
@@ -23,7 +24,7 @@ export default class Status extends DxCommand {
       await watchTable(rowsNow, interval)
       return
     }
-    printStatus(await rowsNow(), flags.json)
+    emit(statusResult(await rowsNow()), flags.json)
   }
 }
 

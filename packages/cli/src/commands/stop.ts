@@ -1,5 +1,6 @@
 import {artifactRoot, DxError, ExitCode, findJob, stopJob, validateBeadsId, resolveThresholds} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
+import {emit, lines} from '../lib/output.js'
 import {commandFlags} from '../lib/oclif-flags.js'
 import {observeAll} from '../lib/observe.js'
 import {printable} from '../lib/printable.js'
@@ -21,8 +22,7 @@ export default class Stop extends DxCommand {
     const r = await stopJob(paths, grace * 1000)
     const [view] = await observeAll([paths], await this.providers(), resolveThresholds(process.env))
     const doc = {...r, state: view.state, reason_code: view.reason_code}
-    if (flags.json) this.printJson(doc)
-    else if (r.stopped) this.log(printable(`stopped ${beads}: ${view.state} ${view.reason_code}`))
-    else this.log(printable(`${beads} was not running: ${view.state} ${view.reason_code}`))
+    const text = lines(printable(r.stopped ? `stopped ${beads}: ${view.state} ${view.reason_code}` : `${beads} was not running: ${view.state} ${view.reason_code}`))
+    emit({doc, text}, flags.json)
   }
 }

@@ -25,10 +25,6 @@ export abstract class DxCommand extends Command {
     return this.providersPromise
   }
 
-  protected printJson(doc: unknown): void {
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
-  }
-
   protected fail(message: string, exitCode: number = ExitCode.general): never {
     throw new DxError(message, {exitCode})
   }
