@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import {readdirSync} from 'node:fs'
-import {DEFAULT_THRESHOLDS, resolveThresholds} from '@dx-runner/core'
+import {DEFAULT_THRESHOLDS, loadSchema, resolveThresholds} from '@dx-runner/core'
 import {COMMANDS, CONFIG_ENV, fastPathOptions, forwardedFlags, GLOBAL_FLAGS, HOST_FLAG, REMOTE_COMMANDS, THRESHOLD_SETTINGS} from '../dist/lib/flag-spec.js'
 import {tryFastPath} from '../dist/fast-path.js'
 import {thresholdsFrom} from '../dist/lib/thresholds.js'
@@ -40,6 +40,12 @@ describe('flags are declared once (lib/flag-spec.ts)', () => {
       expect(Object.keys(Command.baseFlags), id).to.deep.equal(Object.keys(GLOBAL_FLAGS))
       for (const [name, flagSpec] of Object.entries(GLOBAL_FLAGS)) expect(await described(Command.baseFlags[name]), `${id} --${name}`).to.deep.equal(expected(flagSpec))
     }
+  })
+
+  it('every --json that names a schema names one core publishes', () => {
+    const named = Object.values(COMMANDS).flatMap((c) => Object.values(c.flags)).map((f) => /\(schema: (\w+)\)/.exec(f.description)?.[1]).filter(Boolean)
+    expect(named).to.include.members(['status', 'check', 'hosts', 'gate'])
+    for (const name of new Set(named)) expect(loadSchema(name), name).to.be.an('object').with.property('$id')
   })
 
   it('--host is sent away for exactly the commands that declare it', async () => {
