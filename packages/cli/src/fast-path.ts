@@ -10,30 +10,17 @@ import {parseArgs, type ParseArgsConfig} from 'node:util'
 export async function tryFastPath(argv: string[]): Promise<boolean> {
   const [command, ...rest] = argv
   if (command !== 'status' && command !== 'check' && command !== 'start') return false
-  const threshold = {type: 'string'} as const
-  const options: ParseArgsConfig['options'] = {
-    beads: {type: 'string'},
-    json: {type: 'boolean'},
-    'stall-minutes': threshold,
-    'no-op-minutes': threshold,
-    'first-output-seconds': threshold,
-    'rc-grace-seconds': threshold,
-  }
-  if (command === 'status') options.provider = {type: 'string'}
-  if (command === 'start') {
-    for (const k of ['stall-minutes', 'no-op-minutes', 'first-output-seconds', 'rc-grace-seconds']) delete options[k]
-    for (const k of ['provider', 'prompt-file', 'worktree', 'repo', 'model', 'required-baseline', 'feature-key', 'timeout', 'fallback-provider', 'fallback-model']) options[k] = {type: 'string'}
-    options.pty = {type: 'boolean'}
-  }
+  const {COMMANDS, fastPathOptions} = await import('./lib/flag-spec.js')
+  const options: ParseArgsConfig['options'] = fastPathOptions(command)
   let values: Record<string, string | boolean | undefined>
   try {
     values = parseArgs({args: rest, options, strict: true, allowPositionals: false}).values as Record<string, string | boolean | undefined>
   } catch {
     return false
   }
-  if (command === 'check' && typeof values.beads !== 'string') return false
   // anything oclif would have to explain (a missing required flag) goes to oclif
-  if (command === 'start' && !['beads', 'prompt-file'].every((k) => typeof values[k] === 'string')) return false
+  const flags: Record<string, {required?: boolean}> = COMMANDS[command].flags as Record<string, {required?: boolean}>
+  if (Object.entries(flags).some(([name, f]) => f.required && typeof values[name] !== 'string')) return false
   const root = join(dirname(fileURLToPath(import.meta.url)), '..')
   const {version} = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {version: string}
   const {providerFingerprint, readProviderCache} = await import('./lib/provider-cache.js')
@@ -44,7 +31,8 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
   const core = await import('@dx-runner/core')
   const {loadProvidersFromHooks} = await import('./lib/providers.js')
   const {thresholdsFrom} = await import('./lib/thresholds.js')
-  const {printStatus, runCheck, statusRows} = await import('./lib/run-status.js')
+  const {runCheck, statusResult, statusRows} = await import('./lib/run-status.js')
+  const {emit} = await import('./lib/output.js')
   const {runStart} = await import('./lib/run-start.js')
   let loaded: ReturnType<typeof loadProvidersFromHooks> | undefined
   const providers = (names?: string[]) => {
@@ -57,9 +45,9 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
       await runStart(values as unknown as Parameters<typeof runStart>[0], providers)
     } else if (command === 'status') {
       const thresholds = thresholdsFrom(values, process.env)
-      printStatus(await statusRows({beads: values.beads as string | undefined, provider: values.provider as string | undefined, json}, providers, thresholds), json)
+      emit(statusResult(await statusRows({beads: values.beads as string | undefined, provider: values.provider as string | undefined}, providers, thresholds)), json)
     } else {
-      process.exitCode = await runCheck(values.beads as string, json, providers, thresholdsFrom(values, process.env))
+      emit(await runCheck(values.beads as string, providers, thresholdsFrom(values, process.env)), json)
     }
   } catch (caught) {
     const error = core.describeIoError(caught) ?? caught

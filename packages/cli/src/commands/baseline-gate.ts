@@ -1,22 +1,17 @@
-import {Flags} from '@oclif/core'
-import {baselineGate, ExitCode} from '@dx-runner/core'
+import {baselineGate} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
-import {printGate, worktreeFlag} from '../lib/gates.js'
+import {emit} from '../lib/output.js'
+import {commandFlags} from '../lib/oclif-flags.js'
+import {gateResult} from '../lib/gates.js'
 
 export default class BaselineGate extends DxCommand {
   static summary = 'Pass when the required commit is HEAD or an ancestor of HEAD.'
   static description = 'Exit 0 when it passes, 24 when it fails (baseline_not_met, or baseline_unknown for an unknown sha or a shallow clone that cannot tell), 1 when the worktree is not a git repository.'
   static examples = ['<%= config.bin %> baseline-gate --worktree /tmp/agents/bd-1/repo --required-baseline 1a2b3c4']
-  static flags = {
-    worktree: worktreeFlag,
-    'required-baseline': Flags.string({description: 'commit sha that must be in the history of HEAD', required: true}),
-    json: Flags.boolean({description: 'print JSON (schema: gate)', default: false}),
-  }
+  static flags = commandFlags('baseline-gate')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(BaselineGate)
-    const r = await baselineGate(flags.worktree, flags['required-baseline'])
-    printGate(this, r, flags.json)
-    if (!r.passed) process.exitCode = ExitCode.gateFailed
+    emit(gateResult(await baselineGate(flags.worktree, flags['required-baseline'])), flags.json)
   }
 }

@@ -1,5 +1,6 @@
-import {Flags} from '@oclif/core'
 import {DxCommand} from '../lib/base-command.js'
+import {emit, lines} from '../lib/output.js'
+import {commandFlags} from '../lib/oclif-flags.js'
 import {configuredHosts, hostBudgetMs, runRemoteCaptured} from '../lib/remote.js'
 import {table} from '../lib/views.js'
 
@@ -10,9 +11,7 @@ export default class Hosts extends DxCommand {
     'Each host is asked `dx-runner --version` over the system ssh (BatchMode, your ssh config and agent), all at once. Always exits 0; an unreachable host says why.',
   ].join('\n')
   static examples = ['<%= config.bin %> hosts', '<%= config.bin %> hosts --json']
-  static flags = {
-    json: Flags.boolean({description: 'print JSON (schema: hosts)', default: false}),
-  }
+  static flags = commandFlags('hosts')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Hosts)
@@ -26,14 +25,9 @@ export default class Hosts extends DxCommand {
         return {name: host.name, ssh: host.ssh, reachable, version, reason_code: reachable ? null : ('host_unreachable' as const), detail: detail.split('\n')[0]}
       }),
     )
-    if (flags.json) {
-      this.printJson({generated_at: new Date().toISOString(), hosts})
-      return
-    }
-    if (hosts.length === 0) {
-      this.log('no hosts configured (add "hosts" to the config file; see `dx-runner hosts --help`)')
-      return
-    }
-    process.stdout.write(table(['HOST', 'SSH', 'REACHABLE', 'VERSION', 'DETAIL'], hosts.map((h) => [h.name, h.ssh, h.reachable ? 'yes' : 'no', h.version ?? '-', h.detail])))
+    const text = hosts.length === 0
+      ? lines('no hosts configured (add "hosts" to the config file; see `dx-runner hosts --help`)')
+      : table(['HOST', 'SSH', 'REACHABLE', 'VERSION', 'DETAIL'], hosts.map((h) => [h.name, h.ssh, h.reachable ? 'yes' : 'no', h.version ?? '-', h.detail]))
+    emit({doc: {generated_at: new Date().toISOString(), hosts}, text}, flags.json)
   }
 }

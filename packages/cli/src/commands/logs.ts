@@ -1,19 +1,13 @@
-import {Flags} from '@oclif/core'
 import {closeSync, readSync, statSync} from 'node:fs'
 import {artifactRoot, DxError, ExitCode, findJob, isJobActive, openRegularFile, readTailLines, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
-import {hostFlag} from '../lib/shared-flags.js'
+import {commandFlags} from '../lib/oclif-flags.js'
 
 export default class Logs extends DxCommand {
   static summary = 'Print a job\'s output; --follow keeps printing until the job ends.'
   static description = 'Shows the last --lines lines of the job\'s log. With --follow it then prints what the agent writes, follows the log across a restart, and exits once the job has ended.'
   static examples = ['<%= config.bin %> logs --beads bd-123', '<%= config.bin %> logs --beads bd-123 --follow --lines 0']
-  static flags = {
-    ...hostFlag,
-    beads: Flags.string({description: 'job id', required: true}),
-    follow: Flags.boolean({char: 'f', description: 'keep printing new output until the job ends', default: false}),
-    lines: Flags.integer({char: 'n', description: 'lines of existing output to show first', default: 50, min: 0}),
-  }
+  static flags = commandFlags('logs')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Logs)

@@ -1,7 +1,7 @@
-import {Flags} from '@oclif/core'
 import {ExitCode, type PreflightReport, type ProviderV1} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
-import {hostFlag} from '../lib/shared-flags.js'
+import {emit, lines} from '../lib/output.js'
+import {commandFlags} from '../lib/oclif-flags.js'
 import {getConfig} from '../lib/config.js'
 import {printable} from '../lib/printable.js'
 
@@ -9,12 +9,7 @@ export default class Preflight extends DxCommand {
   static summary = 'Check that providers can run: binary, version, credentials, model policy.'
   static description = 'Runs every provider\'s checks (or one\'s). Exits 21 when a check fails, 20 for an unknown provider. A warn check does not fail it; a credential warning (a token file group or others can read) is also printed on stderr.'
   static examples = ['<%= config.bin %> preflight', '<%= config.bin %> preflight --provider cc-glm --json']
-  static flags = {
-    ...hostFlag,
-    provider: Flags.string({description: 'only this provider'}),
-    'fallback-model': Flags.string({description: 'comma-separated models the model policy may fall back to (opencode)'}),
-    json: Flags.boolean({description: 'print JSON (schema: preflight)', default: false}),
-  }
+  static flags = commandFlags('preflight')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Preflight)
@@ -30,14 +25,13 @@ export default class Preflight extends DxCommand {
       }
     }
     const passed = reports.every((r) => r.passed)
-    if (flags.json) {
-      this.printJson({passed, providers: reports.map((r) => ({provider: r.provider, passed: r.passed, checks: r.checks, ...(r.reason_code ? {reason_code: r.reason_code} : {})}))})
-    } else {
-      for (const r of reports) {
-        this.log(`${printable(r.provider)}: ${r.passed ? 'ok' : 'FAILED'}`)
-        for (const c of r.checks) this.log(`  ${c.status === 'ok' ? 'ok  ' : c.status === 'warn' ? 'warn' : 'FAIL'}  ${printable(`${c.name}: ${c.detail}`)}`)
-      }
-    }
-    if (!passed) process.exitCode = ExitCode.preflightFailed
+    const doc = {passed, providers: reports.map((r) => ({provider: r.provider, passed: r.passed, checks: r.checks, ...(r.reason_code ? {reason_code: r.reason_code} : {})}))}
+    const text = lines(
+      ...reports.flatMap((r) => [
+        `${printable(r.provider)}: ${r.passed ? 'ok' : 'FAILED'}`,
+        ...r.checks.map((c) => `  ${c.status === 'ok' ? 'ok  ' : c.status === 'warn' ? 'warn' : 'FAIL'}  ${printable(`${c.name}: ${c.detail}`)}`),
+      ]),
+    )
+    emit({doc, text, ...(passed ? {} : {exitCode: ExitCode.preflightFailed})}, flags.json)
   }
 }

@@ -1,27 +1,20 @@
-import {Flags} from '@oclif/core'
 import {ExitCode} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
-import {hostFlag} from '../lib/shared-flags.js'
+import {emit, lines} from '../lib/output.js'
+import {commandFlags} from '../lib/oclif-flags.js'
 import {printable} from '../lib/printable.js'
 
 export default class Probe extends DxCommand {
   static summary = 'Send one tiny real request through a provider: does the model answer now?'
   static description = 'Runs the provider\'s own CLI with a one-word prompt and a timeout; reports whether it answered, the latency and a reason code. Exits 21 when it did not answer.'
   static examples = ['<%= config.bin %> probe --provider cc-glm', '<%= config.bin %> probe --provider cc-glm --model glm-5 --json']
-  static flags = {
-    ...hostFlag,
-    provider: Flags.string({description: 'provider name', required: true}),
-    model: Flags.string({description: 'model id (default: the provider\'s)'}),
-    timeout: Flags.integer({description: 'seconds to wait for the answer', default: 60}),
-    json: Flags.boolean({description: 'print JSON (schema: probe)', default: false}),
-  }
+  static flags = commandFlags('probe')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Probe)
     const provider = (await this.providers()).get(flags.provider)
     const r = await provider.probe({env: process.env, cwd: process.cwd(), timeoutMs: flags.timeout * 1000}, flags.model)
-    if (flags.json) this.printJson(r)
-    else this.log(printable(`${r.provider} ${r.model}: ${r.answered ? 'answered' : 'NOT answered'} in ${r.latency_ms} ms (${r.reason_code})${r.detail ? ` ${r.detail}` : ''}`))
-    if (!r.answered) process.exitCode = ExitCode.preflightFailed
+    const text = lines(printable(`${r.provider} ${r.model}: ${r.answered ? 'answered' : 'NOT answered'} in ${r.latency_ms} ms (${r.reason_code})${r.detail ? ` ${r.detail}` : ''}`))
+    emit({doc: r, text, ...(r.answered ? {} : {exitCode: ExitCode.preflightFailed})}, flags.json)
   }
 }

@@ -1,7 +1,7 @@
-import {Flags} from '@oclif/core'
 import {artifactRoot, DxError, ExitCode, findJob, resolveThresholds, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
-import {hostFlag} from '../lib/shared-flags.js'
+import {emit} from '../lib/output.js'
+import {commandFlags} from '../lib/oclif-flags.js'
 import {observeAll} from '../lib/observe.js'
 import {reportDoc, reportMarkdown} from '../lib/views.js'
 import {contractGates} from '../lib/gates.js'
@@ -10,11 +10,7 @@ export default class Report extends DxCommand {
   static summary = 'Full report of one job.'
   static description = 'State, reason, timing, exit code, model, mutations, tokens and cost as the agent reported them; last_retry {attempt, status, error} when the agent CLI retried the model service (status null: nothing answered).'
   static examples = ['<%= config.bin %> report --beads bd-123', '<%= config.bin %> report --beads bd-123 --format markdown']
-  static flags = {
-    ...hostFlag,
-    beads: Flags.string({description: 'job id', required: true}),
-    format: Flags.string({description: 'output format', options: ['json', 'markdown'], default: 'json'}),
-  }
+  static flags = commandFlags('report')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Report)
@@ -25,7 +21,6 @@ export default class Report extends DxCommand {
     if (!view.meta) throw new DxError(`job ${beads} has corrupt metadata (${paths.meta})`, {exitCode: ExitCode.jobError})
     const gates = view.state.startsWith('exited') ? await contractGates(paths) : []
     const doc = reportDoc(view, gates.length > 0 ? gates : undefined)
-    if (flags.format === 'markdown') process.stdout.write(reportMarkdown(doc))
-    else this.printJson(doc)
+    emit({doc, text: reportMarkdown(doc)}, flags.format === 'json')
   }
 }

@@ -1,7 +1,7 @@
-import {Flags} from '@oclif/core'
 import {artifactRoot, DxError, ExitCode, findJob, readMetaOrThrow, restartJob, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
-import {hostFlag} from '../lib/shared-flags.js'
+import {emit, lines} from '../lib/output.js'
+import {commandFlags} from '../lib/oclif-flags.js'
 import {launchDoc} from '../lib/views.js'
 
 export default class Restart extends DxCommand {
@@ -12,11 +12,7 @@ export default class Restart extends DxCommand {
     'Everything is checked before anything is touched; a refused restart exits 1 (prompt file or worktree gone), 10/11 (credential), 20 (provider not installed) or 21 (agent CLI not on PATH) and leaves the job exactly as it was.',
   ].join('\n')
   static examples = ['<%= config.bin %> restart --beads bd-123']
-  static flags = {
-    ...hostFlag,
-    beads: Flags.string({description: 'job id', required: true}),
-    json: Flags.boolean({description: 'print JSON (schema: start)', default: false}),
-  }
+  static flags = commandFlags('restart')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Restart)
@@ -27,7 +23,6 @@ export default class Restart extends DxCommand {
     const provider = (await this.providers()).get(meta.provider)
     const r = await restartJob(paths, provider, {env: process.env})
     const doc = {...launchDoc(r.meta, r.paths, r.launched, new Date().toISOString()), retry_count: r.meta.retries}
-    if (flags.json) this.printJson(doc)
-    else this.log(`restarted ${beads} pid=${doc.pid} retry_count=${r.meta.retries}`)
+    emit({doc, text: lines(`restarted ${beads} pid=${doc.pid} retry_count=${r.meta.retries}`)}, flags.json)
   }
 }

@@ -1,29 +1,21 @@
-import {Flags} from '@oclif/core'
 import {DxError} from '@dx-runner/core'
-import {DxCommand, thresholdFlags, thresholdsFrom} from '../lib/base-command.js'
-import {hostFlag} from '../lib/shared-flags.js'
-import {printStatus, statusRows} from '../lib/run-status.js'
+import {DxCommand, thresholdsFrom} from '../lib/base-command.js'
+import {commandFlags} from '../lib/oclif-flags.js'
+import {forwardedFlags} from '../lib/flag-spec.js'
+import {statusResult, statusRows} from '../lib/run-status.js'
+import {emit} from '../lib/output.js'
 import {interruptibleSleep, statusTable, type StatusRow} from '../lib/views.js'
 
 export default class Status extends DxCommand {
   static summary = 'One row per job: state, reason, progress.'
   static description = 'Derives every job\'s health from its artifacts and /proc (one scan for all jobs). Always exits 0; use `check` for a per-job exit code.'
   static examples = ['<%= config.bin %> status', '<%= config.bin %> status --provider cc-glm --json', '<%= config.bin %> status --beads bd-123']
-  static flags = {
-    ...hostFlag,
-    beads: Flags.string({description: 'only this job'}),
-    provider: Flags.string({description: 'only jobs of this provider'}),
-    json: Flags.boolean({description: 'print JSON (schema: status)', default: false}),
-    'all-hosts': Flags.boolean({description: 'this machine and every configured host (one ssh each, in parallel); rows gain a host field, an unreachable host is one row with reason host_unreachable', default: false, helpGroup: 'REMOTE'}),
-    watch: Flags.boolean({char: 'w', description: 'redraw the table in place every --interval seconds until interrupted', default: false}),
-    interval: Flags.string({description: 'seconds between redraws with --watch', default: '2'}),
-    ...thresholdFlags,
-  }
+  static flags = commandFlags('status')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Status)
     const thresholds = thresholdsFrom(flags, process.env)
-    const localRows = () => statusRows({beads: flags.beads, provider: flags.provider, json: flags.json}, () => this.providers(), thresholds)
+    const localRows = () => statusRows({beads: flags.beads, provider: flags.provider}, () => this.providers(), thresholds)
     const rowsNow = flags['all-hosts'] ? () => allHostRows(localRows, this.argv) : localRows
     if (flags.watch) {
       if (flags.json) throw new DxError('--watch and --json do not go together; poll `status --json` instead')
@@ -32,7 +24,7 @@ export default class Status extends DxCommand {
       await watchTable(rowsNow, interval)
       return
     }
-    printStatus(await rowsNow(), flags.json)
+    emit(statusResult(await rowsNow()), flags.json)
   }
 }
 
@@ -40,7 +32,7 @@ export default class Status extends DxCommand {
 async function allHostRows(localRows: () => Promise<StatusRow[]>, argv: string[]): Promise<StatusRow[]> {
   const {configuredHosts, forwardFlags, remoteStatus} = await import('../lib/remote.js')
   // the filters and thresholds travel to each host as given
-  const forward = forwardFlags(argv, ['beads', 'provider', 'stall-minutes', 'no-op-minutes', 'first-output-seconds', 'rc-grace-seconds'])
+  const forward = forwardFlags(argv, forwardedFlags('status'))
   const [local, remote] = await Promise.all([localRows(), remoteStatus<StatusRow>(configuredHosts(), forward)])
   const rows: StatusRow[] = local.map((r) => ({...r, host: 'local'}))
   for (const h of remote) {

@@ -1,7 +1,7 @@
-import {Flags} from '@oclif/core'
 import {artifactRoot, DxError, ExitCode, findJob, stopJob, validateBeadsId, resolveThresholds} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
-import {hostFlag} from '../lib/shared-flags.js'
+import {emit, lines} from '../lib/output.js'
+import {commandFlags} from '../lib/oclif-flags.js'
 import {observeAll} from '../lib/observe.js'
 import {printable} from '../lib/printable.js'
 
@@ -9,12 +9,7 @@ export default class Stop extends DxCommand {
   static summary = 'Stop a job\'s whole process group.'
   static description = 'Sends TERM to the job\'s process group (found from monitor.pid or from the agent itself) and to every process carrying the job\'s DX_RUNNER_JOB marker (children that called setsid too), waits --grace seconds, then KILL. The outcome `killed` / `stopped_by_user` is written once nothing is left; an interrupted stop leaves the job running and reading as running. Works on a full artifact root.'
   static examples = ['<%= config.bin %> stop --beads bd-123']
-  static flags = {
-    ...hostFlag,
-    beads: Flags.string({description: 'job id', required: true}),
-    grace: Flags.string({description: 'seconds between TERM and KILL (default 10)'}),
-    json: Flags.boolean({description: 'print JSON (schema: stop)', default: false}),
-  }
+  static flags = commandFlags('stop')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Stop)
@@ -27,8 +22,7 @@ export default class Stop extends DxCommand {
     const r = await stopJob(paths, grace * 1000)
     const [view] = await observeAll([paths], await this.providers(), resolveThresholds(process.env))
     const doc = {...r, state: view.state, reason_code: view.reason_code}
-    if (flags.json) this.printJson(doc)
-    else if (r.stopped) this.log(printable(`stopped ${beads}: ${view.state} ${view.reason_code}`))
-    else this.log(printable(`${beads} was not running: ${view.state} ${view.reason_code}`))
+    const text = lines(printable(r.stopped ? `stopped ${beads}: ${view.state} ${view.reason_code}` : `${beads} was not running: ${view.state} ${view.reason_code}`))
+    emit({doc, text}, flags.json)
   }
 }

@@ -1,10 +1,11 @@
-import {Flags} from '@oclif/core'
 import {
-  acquireJobLock, artifactRoot, watchdogLockPath, carryOut, decideWatchdogAction, DEFAULT_WATCHDOG_POLICY, DxError, jobSituation, listJobs, observeJob, pausePoint,
+  acquireJobLock, artifactRoot, watchdogLockPath, carryOut, decideWatchdogAction, DxError, jobSituation, listJobs, observeJob, pausePoint,
   ProcessTable, readJsonFile, writeJsonAtomic, type FreshLook, type JobView, type WatchdogMemory, type WatchdogPolicy,
 } from '@dx-runner/core'
 import {join} from 'node:path'
-import {DxCommand, thresholdFlags, thresholdsFrom} from '../lib/base-command.js'
+import {DxCommand, thresholdsFrom} from '../lib/base-command.js'
+import {commandFlags} from '../lib/oclif-flags.js'
+import {forwardedFlags} from '../lib/flag-spec.js'
 import {observeAll} from '../lib/observe.js'
 import {interruptibleSleep} from '../lib/views.js'
 import {printable} from '../lib/printable.js'
@@ -18,16 +19,7 @@ export default class Watchdog extends DxCommand {
     'One watchdog per artifact root. SIGINT/SIGTERM end it after the current round. One line per action (JSON lines with --json).',
   ].join('\n')
   static examples = ['<%= config.bin %> watchdog', '<%= config.bin %> watchdog --once --json', '<%= config.bin %> watchdog --interval 60 --max-retries 5']
-  static flags = {
-    interval: Flags.string({description: 'seconds between rounds', default: '30'}),
-    'max-retries': Flags.integer({description: 'restarts before a job is blocked', default: DEFAULT_WATCHDOG_POLICY.maxRetries, min: 0}),
-    'backoff-seconds': Flags.string({description: 'wait before the first restart; doubles each retry', default: String(DEFAULT_WATCHDOG_POLICY.backoffBaseSec)}),
-    'backoff-cap-seconds': Flags.string({description: 'longest wait between restarts', default: String(DEFAULT_WATCHDOG_POLICY.backoffCapSec)}),
-    once: Flags.boolean({description: 'run one round and exit', default: false}),
-    json: Flags.boolean({description: 'one JSON object per line', default: false}),
-    'all-hosts': Flags.boolean({description: 'each round also runs `watchdog --once` on every configured host over ssh (same policy); their lines carry a host field', default: false, helpGroup: 'REMOTE'}),
-    ...thresholdFlags,
-  }
+  static flags = commandFlags('watchdog')
 
   private emit(json: boolean, entry: Record<string, unknown>): void {
     if (json) process.stdout.write(`${JSON.stringify({at: new Date().toISOString(), ...entry})}\n`)
@@ -88,7 +80,7 @@ export default class Watchdog extends DxCommand {
   /** One `watchdog --once --json` per configured host, in parallel: remote jobs are governed where they run, with their own memory and lock. */
   private async remoteRounds(round: number, json: boolean): Promise<void> {
     const {configuredHosts, forwardFlags, hostBudgetMs, runRemoteCaptured} = await import('../lib/remote.js')
-    const forward = forwardFlags(this.argv, ['max-retries', 'backoff-seconds', 'backoff-cap-seconds', 'stall-minutes', 'no-op-minutes', 'first-output-seconds', 'rc-grace-seconds'])
+    const forward = forwardFlags(this.argv, forwardedFlags('watchdog'))
     await Promise.all(
       configuredHosts().map(async (host) => {
         const r = await runRemoteCaptured(host, ['watchdog', '--once', '--json', ...forward], hostBudgetMs(host))

@@ -1,14 +1,12 @@
-import {Command, Flags} from '@oclif/core'
+import {Command} from '@oclif/core'
 import {describeIoError, DxError, ExitCode} from '@dx-runner/core'
+import {globalFlags} from './oclif-flags.js'
 import {loadProviders, type LoadedProviders} from './providers.js'
 
 /** Shared behaviour: one clear stderr line per error, exit codes from core's table (usage errors are 1). */
 export abstract class DxCommand extends Command {
-  static baseFlags = {
-    verbose: Flags.boolean({description: 'diagnostics on stderr (same as DX_RUNNER_LOG_LEVEL=debug)', default: false, helpGroup: 'GLOBAL'}),
-    // read by bin/run.js before any command runs; declared here so --help shows it
-    config: Flags.string({description: 'config file (default: $XDG_CONFIG_HOME/dx-runner/config.json; env DX_RUNNER_CONFIG)', helpGroup: 'GLOBAL'}),
-  }
+  // --config is read by bin/run.js before any command runs; declared so --help shows it
+  static baseFlags = globalFlags()
 
   /** A diagnostic line on stderr through the one winston logger; winston loads only when diagnostics are on. */
   protected async diag(message: string): Promise<void> {
@@ -25,10 +23,6 @@ export abstract class DxCommand extends Command {
   protected providers(): Promise<LoadedProviders> {
     this.providersPromise ??= loadProviders(this.config)
     return this.providersPromise
-  }
-
-  protected printJson(doc: unknown): void {
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
   }
 
   protected fail(message: string, exitCode: number = ExitCode.general): never {
@@ -59,5 +53,4 @@ export function oneLine(s: string): string {
   return (lines.join('; ') || 'error').replace(/^Error:\s*/, '')
 }
 
-export {thresholdFlags} from './shared-flags.js'
 export {thresholdsFrom} from './thresholds.js'

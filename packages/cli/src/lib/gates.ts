@@ -1,8 +1,8 @@
-import {Flags, type Command} from '@oclif/core'
 import {
   artifactRoot, baselineGate, DxError, ExitCode, featureKeyGate, findJob, readJsonFile,
   type GateResult, type JobContract, type JobPaths, type MutationSnapshot,
 } from '@dx-runner/core'
+import {lines, type Result} from './output.js'
 
 /** The commit a job's worktree was at when it started (from its .mutation snapshot). */
 export function jobStartCommit(beads: string): string {
@@ -30,15 +30,13 @@ export async function contractGates(paths: JobPaths): Promise<GateResult[]> {
   return out
 }
 
-export const worktreeFlag = Flags.string({description: 'git worktree to examine', required: true})
-
-export function printGate(cmd: Command, r: GateResult, json: boolean): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(r, null, 2)}\n`)
-    return
-  }
-  cmd.log(`${r.gate} gate: ${r.passed ? 'passed' : `FAILED (${r.reason_code})`}`)
-  const missing = r.details.missing as {sha: string; subject: string}[] | undefined
-  for (const m of missing ?? []) cmd.log(`  missing Feature-Key: ${m.sha.slice(0, 12)} ${m.subject}`)
-  if (!r.passed && typeof r.details.message === 'string') cmd.log(`  ${r.details.message}`)
+/** A gate command's result: exit 24 (gate_failed) when it did not pass. */
+export function gateResult(r: GateResult): Result<GateResult> {
+  const missing = (r.details.missing as {sha: string; subject: string}[] | undefined) ?? []
+  const text = lines(
+    `${r.gate} gate: ${r.passed ? 'passed' : `FAILED (${r.reason_code})`}`,
+    ...missing.map((m) => `  missing Feature-Key: ${m.sha.slice(0, 12)} ${m.subject}`),
+    ...(!r.passed && typeof r.details.message === 'string' ? [`  ${r.details.message}`] : []),
+  )
+  return {doc: r, text, ...(r.passed ? {} : {exitCode: ExitCode.gateFailed})}
 }

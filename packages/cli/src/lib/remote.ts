@@ -22,8 +22,8 @@ export interface Host {
   connect_timeout_seconds?: number
 }
 
-/** The commands `--host` sends to another machine. */
-export const REMOTE_COMMANDS = new Set(['start', 'status', 'check', 'stop', 'restart', 'report', 'logs', 'preflight', 'probe', 'prune'])
+/** The commands `--host` sends to another machine (declared in lib/flag-spec.ts). */
+export {REMOTE_COMMANDS} from './flag-spec.js'
 
 export const DEFAULT_CONNECT_TIMEOUT_SEC = 10
 

@@ -9,6 +9,7 @@ import {getConfig} from './config.js'
 import type {LoadedProviders} from './providers.js'
 import {launchDoc} from './views.js'
 import {printable} from './printable.js'
+import {emit, lines} from './output.js'
 
 export interface StartFlags {
   beads: string
@@ -124,7 +125,6 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
 
 function finish(r: StartResult, flags: StartFlags): string {
   const doc = launchDoc(r.meta, r.paths, r.launched, r.meta.created_at)
-  if (flags.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
-  else process.stdout.write(`${printable(`started ${doc.beads} provider=${doc.provider} pid=${doc.pid} model=${doc.selected_model}${doc.fallback_reason === 'none' ? '' : ` fallback="${doc.fallback_reason}"`} log=${doc.log_file}`)}\n`)
+  emit({doc, text: lines(printable(`started ${doc.beads} provider=${doc.provider} pid=${doc.pid} model=${doc.selected_model}${doc.fallback_reason === 'none' ? '' : ` fallback="${doc.fallback_reason}"`} log=${doc.log_file}`))}, flags.json === true)
   return `preflight ${r.preflight.checks.map((c) => `${c.name}=${c.status}`).join(' ')}; supervisor ${r.launched.monitor.pid}, agent ${r.launched.agent.pid}`
 }

@@ -1,13 +1,13 @@
 import {artifactRoot, checkExitCode, findJob, listJobs, validateBeadsId, type Thresholds} from '@dx-runner/core'
 import {observeAll} from './observe.js'
 import type {LoadedProviders} from './providers.js'
-import {checkDoc, statusRow, statusTable, type StatusRow} from './views.js'
+import {checkDoc, statusRow, statusTable, type CheckDoc, type StatusRow} from './views.js'
 import {printable} from './printable.js'
+import type {Result} from './output.js'
 
 export interface StatusOptions {
   beads?: string
   provider?: string
-  json: boolean
 }
 
 /** `providers(names)` may load only the named providers (the fast path does); oclif's loader ignores the hint. */
@@ -23,25 +23,28 @@ export async function statusRows(opts: StatusOptions, providers: ProvidersFor, t
   return views.map(statusRow)
 }
 
-export function printStatus(rows: StatusRow[], json: boolean): void {
-  if (json) process.stdout.write(`${JSON.stringify({generated_at: new Date().toISOString(), jobs: rows}, null, 2)}\n`)
-  else if (rows.length === 0) process.stdout.write('no jobs\n')
-  else process.stdout.write(statusTable(rows))
+export interface StatusDoc {
+  generated_at: string
+  jobs: StatusRow[]
 }
 
-/** `check`: print one job's health and return its exit code. */
-export async function runCheck(beadsRaw: string, json: boolean, providers: ProvidersFor, thresholds: Thresholds): Promise<number> {
+/** `status`: the rows as a document and as a table. */
+export function statusResult(rows: StatusRow[]): Result<StatusDoc> {
+  return {doc: {generated_at: new Date().toISOString(), jobs: rows}, text: rows.length === 0 ? 'no jobs\n' : statusTable(rows)}
+}
+
+/** `check`: one job's health; its exit code says the state. */
+export async function runCheck(beadsRaw: string, providers: ProvidersFor, thresholds: Thresholds): Promise<Result<CheckDoc>> {
   const beads = validateBeadsId(beadsRaw)
   const paths = findJob(artifactRoot(), beads)
   const now = new Date()
-  let doc
+  let doc: CheckDoc
   if (!paths) {
     doc = {beads, provider: '-', pid: '-', state: 'missing', reason_code: 'no_metadata', elapsed: '0s', log_bytes: 0, mutation_count: 0, retry_count: 0, outcome: '-', exit_code: '-', checked_at: now.toISOString()}
   } else {
     const [view] = await observeAll([paths], await providers([paths.provider]), thresholds, {freshMutations: true})
     doc = checkDoc(view, now)
   }
-  if (json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
-  else process.stdout.write(`${printable(`${doc.beads} ${doc.state} ${doc.reason_code}`)}${doc.exit_code === '-' ? '' : ` rc=${doc.exit_code}`}\n`)
-  return checkExitCode(doc.state as Parameters<typeof checkExitCode>[0])
+  const text = `${printable(`${doc.beads} ${doc.state} ${doc.reason_code}`)}${doc.exit_code === '-' ? '' : ` rc=${doc.exit_code}`}\n`
+  return {doc, text, exitCode: checkExitCode(doc.state as Parameters<typeof checkExitCode>[0])}
 }

@@ -37,8 +37,15 @@ function lastRetry(v: JobView) {
   return r ? {attempt: r.attempt ?? null, status: r.status ?? null, error: r.error ?? null} : undefined
 }
 
-export function checkDoc(v: JobView, now: Date) {
-  const doc: Record<string, unknown> = {...statusRow(v), exit_code: v.exit_code === null ? '-' : String(v.exit_code), checked_at: now.toISOString()}
+/** What `check --json` prints (schema: check). */
+export interface CheckDoc extends StatusRow {
+  exit_code: string
+  checked_at: string
+  last_retry?: ReturnType<typeof lastRetry>
+}
+
+export function checkDoc(v: JobView, now: Date): CheckDoc {
+  const doc: CheckDoc = {...statusRow(v), exit_code: v.exit_code === null ? '-' : String(v.exit_code), checked_at: now.toISOString()}
   // while the CLI backs off, say what from
   const retry = v.reason_code === 'provider_retrying' ? lastRetry(v) : undefined
   if (retry) doc.last_retry = retry
