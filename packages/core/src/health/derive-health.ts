@@ -1,3 +1,4 @@
+import {ExitCode} from '@dx-runner/provider'
 import type {OutcomeClass} from '@dx-runner/provider'
 import type {ProgressKind} from './heartbeat.js'
 import type {HealthState, ReasonCode} from './reason-codes.js'
@@ -72,14 +73,14 @@ export function deriveHealth(f: HealthFacts, t: Thresholds, nowMs: number): Heal
 export function checkExitCode(state: HealthState): number {
   switch (state) {
     case 'stalled':
-      return 2
+      return ExitCode.stalled
     case 'no_op':
-      return 23
+      return ExitCode.noOp
     case 'exited_err':
     case 'blocked':
     case 'missing':
-      return 3
+      return ExitCode.jobError
     default:
-      return 0
+      return ExitCode.ok
   }
 }

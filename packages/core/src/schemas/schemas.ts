@@ -1,7 +1,8 @@
 import {SCHEMAS} from './documents.js'
 
-export const SCHEMA_NAMES = ['status', 'check', 'report', 'outcome', 'meta', 'preflight', 'probe', 'start', 'stop', 'prune', 'providers', 'gate'] as const
-export type SchemaName = (typeof SCHEMA_NAMES)[number]
+export type SchemaName = keyof typeof SCHEMAS
+/** Every published schema, from the one table of documents. */
+export const SCHEMA_NAMES = Object.keys(SCHEMAS) as SchemaName[]
 
 /** The JSON Schema of a document (also written to schemas/<name>.schema.json by `npm run build`). */
 export function loadSchema(name: SchemaName): object {
