@@ -1,7 +1,7 @@
-import {acquireJobLock} from './job-lock.js'
-import type {JobPaths} from './job-paths.js'
+import {acquireJobLock} from '../store/job-lock.js'
+import type {JobPaths} from '../store/job-paths.js'
 import {readMetaOrThrow, stopJobUnlocked} from './stop-job.js'
-import {writeJsonAtomic} from './store.js'
+import {writeJsonAtomic} from '../store/store.js'
 import {isJobActive} from './start-job.js'
 
 /** Mark a job as needing a person; stop it first when it still runs. The caller holds the job's lock. */

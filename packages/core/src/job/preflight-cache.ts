@@ -2,8 +2,8 @@ import {dirname, resolve} from 'node:path'
 import {describeIoError} from '../errors.js'
 import {createHash} from 'node:crypto'
 import type {AuthResult, PreflightReport, ProviderContext, ProviderV1} from '@dx-runner/provider'
-import {makeDirs, removeDirs} from './make-dirs.js'
-import {DIR_MODE, readJsonFile, writeJsonAtomic} from './store.js'
+import {makeDirs, removeDirs} from '../store/make-dirs.js'
+import {DIR_MODE, readJsonFile, writeJsonAtomic} from '../store/store.js'
 
 interface CachedPreflight {
   at: number

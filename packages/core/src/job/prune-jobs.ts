@@ -1,13 +1,13 @@
 import {existsSync, readdirSync, rmSync} from 'node:fs'
-import {acquireJobLock} from './job-lock.js'
-import {ARTIFACT_NAMES, type JobPaths} from './job-paths.js'
+import {acquireJobLock} from '../store/job-lock.js'
+import {ARTIFACT_NAMES, type JobPaths} from '../store/job-paths.js'
 
 const LEGACY_OWN = new Set<string>(Object.values(ARTIFACT_NAMES))
-import {endJobProcesses} from './job-processes.js'
-import {listJobs} from './list-jobs.js'
-import {removeStdinPrompt} from './prompt-file.js'
-import {isJobActive} from './job-active.js'
-import {readJsonFile, type ReadResult} from './store.js'
+import {endJobProcesses} from '../process/job-processes.js'
+import {listJobs} from '../store/list-jobs.js'
+import {removeStdinPrompt} from '../store/prompt-file.js'
+import {isJobActive} from '../process/job-active.js'
+import {readJsonFile, type ReadResult} from '../store/store.js'
 
 export interface PruneEntry {
   beads: string

@@ -1,12 +1,12 @@
 import {DxError, ExitCode} from '../errors.js'
 import type {ReasonCode} from '@dx-runner/provider'
-import {acquireJobLock} from './job-lock.js'
-import type {JobPaths} from './job-paths.js'
-import {isJobMeta, isOutcomeRecord, type JobMeta, type OutcomeRecord} from './job-meta.js'
-import {endJobProcesses, jobProcesses} from './job-processes.js'
+import {acquireJobLock} from '../store/job-lock.js'
+import type {JobPaths} from '../store/job-paths.js'
+import {isJobMeta, isOutcomeRecord, type JobMeta, type OutcomeRecord} from '../store/job-meta.js'
+import {endJobProcesses, jobProcesses} from '../process/job-processes.js'
 import {outcomeRecord} from './observe-job.js'
-import {markStopping} from './stop-intent.js'
-import {readJsonFile, readRcFile, removeQuietly, writeJsonAtomic} from './store.js'
+import {markStopping} from '../store/stop-intent.js'
+import {readJsonFile, readRcFile, removeQuietly, writeJsonAtomic} from '../store/store.js'
 import type {Heartbeat} from '../health/heartbeat.js'
 
 export interface StopResult {

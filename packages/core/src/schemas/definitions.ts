@@ -1,6 +1,6 @@
 import {PROVIDER_NAME_RE} from '@dx-runner/provider'
 import {HEALTH_STATES, REASON_CODES} from '../health/reason-codes.js'
-import {BEADS_RE} from '../job/job-paths.js'
+import {BEADS_RE} from '../store/job-paths.js'
 
 export const isoDate = {type: 'string', format: 'date-time'} as const
 export const state = {type: 'string', enum: [...HEALTH_STATES]} as const

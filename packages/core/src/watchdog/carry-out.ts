@@ -1,7 +1,7 @@
 import type {ProviderV1} from '@dx-runner/provider'
 import {blockJobUnlocked} from '../job/block-job.js'
-import {acquireJobLock} from '../job/job-lock.js'
-import type {JobPaths} from '../job/job-paths.js'
+import {acquireJobLock} from '../store/job-lock.js'
+import type {JobPaths} from '../store/job-paths.js'
 import {restartJobUnlocked, type RestartResult} from '../job/restart-job.js'
 import type {WatchdogAction} from './decide-action.js'
 

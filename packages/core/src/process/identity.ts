@@ -1,4 +1,4 @@
-import {readSmallFile} from './store.js'
+import {readSmallFile} from '../store/store.js'
 import {bootId, readProcStat, type ProcessTable} from './proc.js'
 
 /** A PID alone is not identity: a process is ours only if pid, start time and boot all match. */

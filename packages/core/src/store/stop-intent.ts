@@ -1,5 +1,5 @@
 import {readlinkSync, symlinkSync} from 'node:fs'
-import {formatIdentity, identityOf, isAlive, parseIdentity} from './identity.js'
+import {formatIdentity, identityOf, isAlive, parseIdentity} from '../process/identity.js'
 import type {JobPaths} from './job-paths.js'
 import {removeQuietly} from './store.js'
 

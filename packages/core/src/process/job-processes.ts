@@ -1,6 +1,6 @@
 import {readdirSync, readFileSync} from 'node:fs'
 import {isAlive, readIdentityFile} from './identity.js'
-import type {JobPaths} from './job-paths.js'
+import type {JobPaths} from '../store/job-paths.js'
 import {ProcessTable, readProcStat} from './proc.js'
 
 /** The environment marker every process of a job carries (README "Reliability": what stop can reach). */

@@ -2,7 +2,7 @@ import {existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync} fr
 import {join} from 'node:path'
 import {ARTIFACT_NAMES, jobPaths, legacyJobPaths, type JobPaths} from './job-paths.js'
 import {acquireJobLock} from './job-lock.js'
-import {isJobActive} from './job-active.js'
+import {isJobActive} from '../process/job-active.js'
 import {DIR_MODE} from './store.js'
 
 const LEGACY_NAMES = Object.values(ARTIFACT_NAMES)

@@ -1,4 +1,4 @@
-import type {LaunchRecord} from './launch-settings.js'
+import type {LaunchRecord} from '../job/launch-settings.js'
 
 /** <provider>/<beads>/meta: what the job is. Written once at start; restart changes only `retries` (and `blocked` via the watchdog). */
 export interface JobMeta {

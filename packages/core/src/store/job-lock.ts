@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto'
 import {linkSync, lstatSync, readlinkSync, renameSync, symlinkSync, unlinkSync} from 'node:fs'
 import {DxError} from '../errors.js'
-import {formatIdentity, identityOf, isAlive, parseIdentity} from './identity.js'
+import {formatIdentity, identityOf, isAlive, parseIdentity} from '../process/identity.js'
 import {ensureParent, readSmallFile} from './store.js'
 
 export interface JobLock {

@@ -1,5 +1,5 @@
 import {isAlive, readIdentityFile} from './identity.js'
-import type {JobPaths} from './job-paths.js'
+import type {JobPaths} from '../store/job-paths.js'
 
 /** Is a job with these paths active (its supervisor or agent alive, by full identity)? */
 export function isJobActive(paths: JobPaths): boolean {

@@ -2,9 +2,9 @@
 // The secret values come from this process's environment (the supervisor's), never from argv.
 import {readFileSync, rmSync} from 'node:fs'
 import {join, resolve} from 'node:path'
-import {redactSecretsUnder} from './redact-secrets.js'
-import {ARTIFACT_NAMES} from './job-paths.js'
-import {writeJsonAtomic} from './store.js'
+import {redactSecretsUnder} from '../store/redact-secrets.js'
+import {ARTIFACT_NAMES} from '../store/job-paths.js'
+import {writeJsonAtomic} from '../store/store.js'
 
 const [dir, ...names] = process.argv.slice(2)
 if (dir) {

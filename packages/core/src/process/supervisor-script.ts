@@ -1,4 +1,4 @@
-import {ARTIFACT_NAMES as N, RESERVED_SUFFIX as R} from './job-paths.js'
+import {ARTIFACT_NAMES as N, RESERVED_SUFFIX as R} from '../store/job-paths.js'
 
 /**
  * The detached supervisor: a POSIX sh in its own session and process group (README "Artifacts",
