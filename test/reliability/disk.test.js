@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
-import {mkdirSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {startSimulator} from '@dx-runner/provider-testkit/simulator'
 import {sandbox, TOKEN, waitFor, walk} from '../helpers.js'
@@ -66,5 +66,34 @@ describe('disk full and read-only root: a clear error and no half state', functi
     expect(r.stderr.split('\n').filter(Boolean)).to.have.length(1)
     expect(r.stderr).to.match(/read-only file system \(EROFS\)/)
     expect(walk(sb.root).filter((f) => f.includes('bd-ro2'))).to.deep.equal([])
+  })
+
+  // the root does not exist yet: the first start is the one that would create it
+  const startFirst = () => sb.run(['start', '--beads', 'bd-first', '--provider', 'cc-glm', '--prompt-file', sb.prompt])
+  const oneLine = (r) => {
+    const lines = r.stderr.split('\n').filter(Boolean)
+    expect(lines, r.stderr).to.have.length(1)
+    return lines[0]
+  }
+
+  it('first start, read-only file system: start exits 1 naming EROFS and the root, not ENOENT', () => {
+    execFileSync('mount', ['-o', 'remount,ro', mnt])
+    const r = startFirst()
+    expect(r.code, r.stderr).to.equal(1)
+    const line = oneLine(r)
+    expect(line).to.match(/read-only file system \(EROFS\)/)
+    expect(line).to.include(sb.root)
+    expect(line).to.not.match(/ENOENT/)
+    expect(existsSync(sb.root)).to.equal(false)
+  })
+
+  it('first start, full file system: start exits 1 naming ENOSPC and leaves no root and no empty .cache', () => {
+    try {
+      execFileSync('dd', ['if=/dev/zero', `of=${join(mnt, 'filler')}`, 'bs=4k'], {stdio: 'ignore'})
+    } catch {}
+    const r = startFirst()
+    expect(r.code, r.stderr).to.equal(1)
+    expect(oneLine(r)).to.match(/no space left on device \(ENOSPC\)/)
+    expect(readdirSync(mnt)).to.deep.equal(['filler'])
   })
 })

@@ -1,7 +1,7 @@
-import {randomBytes} from 'node:crypto'
-import {mkdirSync, renameSync, unlinkSync, writeFileSync} from 'node:fs'
+import {mkdirSync} from 'node:fs'
 import {dirname, isAbsolute, resolve} from 'node:path'
 import {DxError, type LaunchSpec} from '@dx-runner/provider'
+import {writeFileAtomic} from './write-file-atomic.js'
 
 /** Where a launch file goes in `dir`; a path that would leave `dir` is refused. */
 export function launchFileTarget(dir: string, path: string, providerName: string): string {
@@ -28,15 +28,6 @@ function writeFiles(dir: string, files: {path: string; content: string}[], provi
   for (const f of files) {
     const target = launchFileTarget(dir, f.path, providerName)
     mkdirSync(dirname(target), {recursive: true, mode: 0o700})
-    const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-    try {
-      writeFileSync(tmp, f.content, {mode: 0o600, flag: 'wx'})
-      renameSync(tmp, target)
-    } catch (error) {
-      try {
-        unlinkSync(tmp)
-      } catch {}
-      throw error
-    }
+    writeFileAtomic(target, f.content)
   }
 }

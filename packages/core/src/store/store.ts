@@ -1,8 +1,8 @@
-import {renameSync, rmdirSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
+import {rmdirSync, statSync, unlinkSync} from 'node:fs'
 import {dirname} from 'node:path'
-import {randomBytes} from 'node:crypto'
 import {readRegularFile} from '@dx-runner/provider-utils'
 import {makeDirs} from './make-dirs.js'
+import {writeFileAtomic} from '@dx-runner/provider-utils'
 
 export const FILE_MODE = 0o600
 export const DIR_MODE = 0o700
@@ -14,19 +14,8 @@ export function ensureDir(path: string): void {
   makeDirs(path, DIR_MODE)
 }
 
-/** Write to a unique *.tmp beside the target, then rename: readers see the old file or the new one, never half. */
-export function writeFileAtomic(path: string, data: string): void {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-  try {
-    writeFileSync(tmp, data, {mode: FILE_MODE, flag: 'wx'})
-    renameSync(tmp, path)
-  } catch (error) {
-    try {
-      unlinkSync(tmp)
-    } catch {}
-    throw error
-  }
-}
+// one atomic write for core and providers (README "Artifacts": a temp file and a rename)
+export {writeFileAtomic}
 
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`)
