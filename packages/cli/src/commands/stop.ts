@@ -25,7 +25,7 @@ export default class Stop extends DxCommand {
     if (!paths) throw new DxError(`no job ${beads}`, {exitCode: ExitCode.jobError})
     await this.diag(`stopping ${paths.provider}/${beads}: TERM to the process group, KILL after ${grace}s`)
     const r = await stopJob(paths, grace * 1000)
-    const [view] = await observeAll([paths], await this.providers(), resolveThresholds(process.env))
+    const [view] = await observeAll('stop', [paths], await this.providers(), resolveThresholds(process.env))
     const doc = {...r, state: view.state, reason_code: view.reason_code}
     if (flags.json) this.printJson(doc)
     else if (r.stopped) this.log(printable(`stopped ${beads}: ${view.state} ${view.reason_code}`))
