@@ -61,7 +61,7 @@ const cases = [
   ['no progress for the no-op window, no mutations', {...live, log: {size: 100, mtimeMs: NOW - 6 * min}, prevHeartbeat: hb({attempt_started_at: iso(NOW - 30 * min), last_progress_at: iso(NOW - 6 * min)})}, 'no_op', 'no_heartbeat_no_mutation', ['record_heartbeat']],
   ['ended, the provider says success, the worktree changed', ended, 'exited_ok', 'outcome_exit_0', ['record_mutations', 'record_outcome'], {state: 'success', reason_code: 'outcome_exit_0'}],
   ['ended, the provider says success, nothing changed', {...ended, mutationCount: 0}, 'exited_ok', 'exit_0_no_mutation', ['record_mutations', 'record_outcome'], {state: 'no_op', reason_code: 'exit_0_no_mutation'}],
-  ['ended with 0, its provider not installed', {...ended, classified: undefined, mutationsCounted: false}, 'exited_ok', 'provider_not_installed', []],
+  ['ended with 0, its provider not installed', {...ended, classified: undefined, mutationsCounted: false}, 'exited_err', 'provider_not_installed', []],
   ['ended with 1, its provider not installed', {...ended, rc: rcOk(1), classified: undefined, mutationsCounted: false}, 'exited_err', 'provider_not_installed', []],
   ...['process_exit_with_rc', 'provider_error_result', 'provider_auth_failed', 'provider_rate_limited', 'provider_model_unavailable', 'provider_unreachable', 'timeout'].map((r) => [
     `ended, the provider says ${r}`, classified('failed', r), 'exited_err', r, ['record_mutations', 'record_outcome'], {state: 'failed', reason_code: r},

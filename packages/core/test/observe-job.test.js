@@ -37,9 +37,9 @@ describe('a job whose provider is not installed', () => {
 
   const look = (providerFor) => observeJob(paths, {table: ProcessTable.scan(), thresholds: DEFAULT_THRESHOLDS, now: Date.now(), providerFor, observer: 'status'})
 
-  it('reads exited_ok / provider_not_installed and records no outcome; once the provider is back it is classified by it', async () => {
+  it('reads exited_err / provider_not_installed (even with exit 0) and records no outcome; once the provider is back it is classified by it', async () => {
     const before = await look(() => undefined)
-    expect([before.state, before.reason_code, before.exit_code]).to.deep.equal(['exited_ok', 'provider_not_installed', 0])
+    expect([before.state, before.reason_code, before.exit_code]).to.deep.equal(['exited_err', 'provider_not_installed', 0])
     expect(before.completed_at).to.be.a('string')
     expect(existsSync(paths.outcome), 'no outcome recorded').to.equal(false)
     const again = await look(() => undefined)
@@ -51,7 +51,7 @@ describe('a job whose provider is not installed', () => {
     expect(outcome).to.deep.include({state: 'failed', reason_code: 'provider_error_result', exit_code: 0, session_id: 's-err'})
   })
 
-  it('a non-zero exit reads exited_err / provider_not_installed', async () => {
+  it('a non-zero exit reads exited_err / provider_not_installed too', async () => {
     writeFileSync(paths.rc, '3')
     const v = await look(() => undefined)
     expect([v.state, v.reason_code, v.exit_code]).to.deep.equal(['exited_err', 'provider_not_installed', 3])

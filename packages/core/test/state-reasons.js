@@ -8,7 +8,7 @@ export const STATE_REASONS = {
   healthy: ['log_progress', 'tool_progress', 'mutation_progress', 'cpu_progress', 'provider_retrying', 'awaiting_finalize'],
   stalled: ['no_progress'],
   no_op: ['no_heartbeat_no_mutation'],
-  exited_ok: ['outcome_exit_0', 'exit_0_no_mutation', 'provider_not_installed'],
+  exited_ok: ['outcome_exit_0', 'exit_0_no_mutation'],
   exited_err: [
     'process_exit_with_rc', 'provider_error_result', 'provider_auth_failed', 'provider_rate_limited', 'provider_model_unavailable',
     'provider_unreachable', 'timeout', 'stopped_by_user', 'monitor_no_rc_file', 'late_finalize_no_rc', 'disk_full', 'provider_not_installed',

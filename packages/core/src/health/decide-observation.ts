@@ -238,8 +238,9 @@ export function decideObservation(f: ObservationFacts, o: {thresholds: Threshold
       now,
     )
   } else if (phase === 'ended') {
-    // Its provider is not installed: nothing can classify it, so nothing is recorded until it is back.
-    health = {state: f.rc.kind === 'ok' && f.rc.value.exit_code === 0 ? 'exited_ok' : 'exited_err', reason_code: 'provider_not_installed'}
+    // Its provider is not installed: nothing can classify it, so nothing is recorded until it is back,
+    // and an exit status alone cannot vouch for success (an agent may report its error and exit 0).
+    health = {state: 'exited_err', reason_code: 'provider_not_installed'}
   } else {
     const live = decideLive(f, meta, startedAt, startedMs, thresholds, may)
     health = live.health
