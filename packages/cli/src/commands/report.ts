@@ -17,7 +17,7 @@ export default class Report extends DxCommand {
     const beads = validateBeadsId(flags.beads)
     const paths = findJob(artifactRoot(), beads)
     if (!paths) throw new DxError(`no job ${beads}`, {exitCode: ExitCode.jobError})
-    const [view] = await observeAll([paths], await this.providers(), resolveThresholds(process.env), {freshMutations: true, fullTelemetry: true})
+    const [view] = await observeAll('report', [paths], await this.providers(), resolveThresholds(process.env), {freshMutations: true, fullTelemetry: true})
     if (!view.meta) throw new DxError(`job ${beads} has corrupt metadata (${paths.meta})`, {exitCode: ExitCode.jobError})
     const gates = view.state.startsWith('exited') ? await contractGates(paths) : []
     const doc = reportDoc(view, gates.length > 0 ? gates : undefined)

@@ -20,7 +20,7 @@ export default class Stop extends DxCommand {
     if (!paths) throw new DxError(`no job ${beads}`, {exitCode: ExitCode.jobError})
     await this.diag(`stopping ${paths.provider}/${beads}: TERM to the process group, KILL after ${grace}s`)
     const r = await stopJob(paths, grace * 1000)
-    const [view] = await observeAll([paths], await this.providers(), resolveThresholds(process.env))
+    const [view] = await observeAll('stop', [paths], await this.providers(), resolveThresholds(process.env))
     const doc = {...r, state: view.state, reason_code: view.reason_code}
     const text = lines(printable(r.stopped ? `stopped ${beads}: ${view.state} ${view.reason_code}` : `${beads} was not running: ${view.state} ${view.reason_code}`))
     emit({doc, text}, flags.json)

@@ -1,12 +1,7 @@
-import {
-  acquireJobLock, artifactRoot, watchdogLockPath, carryOut, decideWatchdogAction, DxError, jobSituation, listJobs, observeJob, pausePoint,
-  ProcessTable, readJsonFile, writeJsonAtomic, type FreshLook, type JobView, type WatchdogMemory, type WatchdogPolicy,
-} from '@dx-runner/core'
-import {join} from 'node:path'
+import {acquireJobLock, artifactRoot, watchdogLockPath, DxError, watchdogRound, type WatchdogPolicy} from '@dx-runner/core'
 import {DxCommand, thresholdsFrom} from '../lib/base-command.js'
 import {commandFlags} from '../lib/oclif-flags.js'
 import {forwardedFlags} from '../lib/flag-spec.js'
-import {observeAll} from '../lib/observe.js'
 import {interruptibleSleep} from '../lib/views.js'
 import {printable} from '../lib/printable.js'
 
@@ -65,7 +60,8 @@ export default class Watchdog extends DxCommand {
     try {
       this.emit(flags.json, {action: 'started', root, interval_sec: interval, max_retries: policy.maxRetries})
       for (let round = 1; !stopping; round++) {
-        await Promise.all([this.round(round, policy, thresholds, flags.json), flags['all-hosts'] ? this.remoteRounds(round, flags.json) : undefined])
+        const local = watchdogRound(round, {root, policy, thresholds, providers: () => this.providers(), env: process.env, emit: (entry) => this.emit(flags.json, entry)})
+        await Promise.all([local, flags['all-hosts'] ? this.remoteRounds(round, flags.json) : undefined])
         if (flags.once || stopping) break
         await interruptibleSleep(interval * 1000, sleeper)
       }
@@ -103,65 +99,5 @@ export default class Watchdog extends DxCommand {
         if (r.code !== 0) this.emit(json, {action: 'host_failed', host: host.name, round, exit_code: r.code, error: r.stderr.trim().split('\n').at(-1) ?? ''})
       }),
     )
-  }
-
-  private async round(round: number, policy: WatchdogPolicy, thresholds: ReturnType<typeof thresholdsFrom>, json: boolean): Promise<void> {
-    const providers = await this.providers()
-    let views: JobView[] = []
-    try {
-      views = await observeAll(listJobs(artifactRoot()), providers, thresholds)
-    } catch (error) {
-      this.emit(json, {action: 'round_failed', round, error: (error as Error).message})
-      return
-    }
-    let acted = 0
-    for (const v of views) {
-      try {
-        acted += (await this.handle(v, policy, thresholds, json)) ? 1 : 0
-      } catch (error) {
-        // One job's failure is reported; the round goes on.
-        this.emit(json, {action: 'failed', beads: v.beads, provider: v.provider, state: v.state, reason_code: v.reason_code, error: (error as Error).message.split('\n')[0]})
-      }
-    }
-    this.emit(json, {action: 'round', round, jobs: views.length, acted})
-  }
-
-  private async handle(v: JobView, policy: WatchdogPolicy, thresholds: ReturnType<typeof thresholdsFrom>, json: boolean): Promise<boolean> {
-    if (!v.meta) return false
-    const memRead = readJsonFile<WatchdogMemory>(v.paths.watchdog)
-    const attempt = v.started_at ?? v.meta.created_at
-    const memory = memRead.kind === 'ok' ? memRead.value : undefined
-    const decision = decideWatchdogAction(jobSituation(v, memory, Date.now()), policy)
-    const base = {beads: v.beads, provider: v.provider, state: v.state, reason_code: v.reason_code, retry_count: v.meta.retries}
-    if (decision.action === 'none') return false
-    if (decision.action === 'wait') {
-      if (!memory || memory.attempt !== attempt) writeJsonAtomic(v.paths.watchdog, {first_seen_at: new Date().toISOString(), attempt, rate_limit_waits: memory?.rate_limit_waits ?? 0})
-      this.emit(json, {action: 'waiting', ...base, until: new Date(decision.until).toISOString(), why: decision.why})
-      return false
-    }
-    pausePoint('watchdog-before-act')
-    const providers = await this.providers()
-    // Under the job's lock, the job is looked at and decided again: a stop since this round's look wins.
-    const lookAgain = async (): Promise<FreshLook> => {
-      const now = Date.now()
-      const fresh = await observeJob(v.paths, {table: ProcessTable.scan(), thresholds, now, providerFor: (n) => providers.find(n), act: false})
-      const mem = readJsonFile<WatchdogMemory>(v.paths.watchdog)
-      return {state: fresh.state, reason_code: fresh.reason_code, decision: decideWatchdogAction(jobSituation(fresh, mem.kind === 'ok' ? mem.value : undefined, now), policy)}
-    }
-    const r = await carryOut(v.paths, decision.action, {lookAgain, provider: async () => providers.get(v.meta!.provider), env: process.env})
-    switch (r.done) {
-      case 'skipped':
-        this.emit(json, {action: 'skipped', ...base, now_state: r.now.state, now_reason_code: r.now.reason_code, why: 'the job changed since this round looked at it'})
-        return false
-      case 'blocked':
-        this.emit(json, {action: 'blocked', ...base, reason_code: r.decision.reason_code})
-        return true
-      case 'restarted': {
-        const waits = (memory?.rate_limit_waits ?? 0) + (r.decision.countRetry ? 0 : 1)
-        writeJsonAtomic(v.paths.watchdog, {first_seen_at: new Date().toISOString(), attempt: '-', rate_limit_waits: waits})
-        this.emit(json, {action: 'restarted', ...base, retry_count: r.restart.meta.retries, why: r.decision.why, pid: r.restart.launched.agent.pid})
-        return true
-      }
-    }
   }
 }

@@ -19,7 +19,7 @@ export async function statusRows(opts: StatusOptions, providers: ProvidersFor, t
   const jobs = listJobs(artifactRoot()).filter(
     (j) => (opts.beads === undefined || j.beads === opts.beads) && (opts.provider === undefined || j.provider === opts.provider),
   )
-  const views = jobs.length > 0 ? await observeAll(jobs, await providers([...new Set(jobs.map((j) => j.provider))]), thresholds) : []
+  const views = jobs.length > 0 ? await observeAll('status', jobs, await providers([...new Set(jobs.map((j) => j.provider))]), thresholds) : []
   return views.map(statusRow)
 }
 
@@ -42,7 +42,7 @@ export async function runCheck(beadsRaw: string, providers: ProvidersFor, thresh
   if (!paths) {
     doc = {beads, provider: '-', pid: '-', state: 'missing', reason_code: 'no_metadata', elapsed: '0s', log_bytes: 0, mutation_count: 0, retry_count: 0, outcome: '-', exit_code: '-', checked_at: now.toISOString()}
   } else {
-    const [view] = await observeAll([paths], await providers([paths.provider]), thresholds, {freshMutations: true})
+    const [view] = await observeAll('check', [paths], await providers([paths.provider]), thresholds, {freshMutations: true})
     doc = checkDoc(view, now)
   }
   const text = `${printable(`${doc.beads} ${doc.state} ${doc.reason_code}`)}${doc.exit_code === '-' ? '' : ` rc=${doc.exit_code}`}\n`

@@ -24,6 +24,8 @@ export const REASON_CODES = [
   'late_finalize_no_rc',
   'exit_0_no_mutation',
   'disk_full',
+  /** ended, but the provider that could classify it is not installed: nothing is recorded until it is back */
+  'provider_not_installed',
   // other
   'retries_exhausted',
   'no_metadata',
