@@ -92,19 +92,20 @@ try {
     const r = dx(seed, ['start', '--beads', `live-${i}`, '--provider', 'cc-glm', '--prompt-file', prompt, '--worktree', worktree()], 'hang')
     startSamples.push(Number(process.hrtime.bigint() - t0) / 1e6)
     if (r.status !== 0) throw new Error(r.stderr)
-    groups.push(Number(readFileSync(join(seed, 'cc-glm', `live-${i}.monitor.pid`), 'utf8').split(' ')[0]))
+    groups.push(Number(readFileSync(join(seed, 'cc-glm', `live-${i}`, 'monitor.pid'), 'utf8').split(' ')[0]))
   }
   add('start (cached preflight)', median(startSamples), 'ms', floor, '<= 4x')
 
   const seedDir = join(seed, 'cc-glm')
+  // a copy of a seed job's directory under another id (its tmp/ left behind)
   const copyJob = (root, from, to) => {
-    const dir = join(root, 'cc-glm')
+    const dir = join(root, 'cc-glm', to)
     mkdirSync(dir, {recursive: true, mode: 0o700})
-    for (const name of readdirSync(seedDir)) {
-      if (!name.startsWith(`${from}.`) || name.endsWith('.tmp')) continue
-      const target = join(dir, name.replace(`${from}.`, `${to}.`))
-      cpSync(join(seedDir, name), target)
-      if (name.endsWith('.meta')) writeFileSync(target, JSON.stringify({...JSON.parse(readFileSync(target, 'utf8')), beads: to}))
+    for (const name of readdirSync(join(seedDir, from))) {
+      if (name === 'tmp') continue
+      const target = join(dir, name)
+      cpSync(join(seedDir, from, name), target)
+      if (name === 'meta') writeFileSync(target, JSON.stringify({...JSON.parse(readFileSync(target, 'utf8')), beads: to}))
     }
   }
   // A realistic mix: the live agents, nine finished for one failed.
