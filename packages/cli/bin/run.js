@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `--version` is answered without loading oclif: it should cost little more than starting node.
-// `status` and `check` take a fast path without oclif when they can (see dist/fast-path.js).
+// `status`, `check` and `start` take a fast path without oclif when they can (src/fast-path.ts); what runs before
+// oclif is bundled with dx-runner's own packages into dist/bundle/ (scripts/bundle.js), a few modules to load.
 const argv = process.argv.slice(2)
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const {readFileSync} = await import('node:fs')
@@ -8,7 +9,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   process.stdout.write(`dx-runner/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
   // --config <file> is global: it becomes DX_RUNNER_CONFIG before anything reads the config
-  const {takeOption} = await import('../dist/lib/argv.js')
+  const {takeOption} = await import('../dist/bundle/argv.js')
   for (let t; (t = takeOption(argv, 'config')); ) {
     if (!t.value) {
       process.stderr.write('dx-runner: --config needs a file path\n')
@@ -19,7 +20,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
     process.argv.splice(2, Infinity, ...t.rest)
   }
   try {
-    const {applyConfig} = await import('../dist/lib/config.js')
+    const {applyConfig} = await import('../dist/bundle/config.js')
     applyConfig(process.env)
   } catch (error) {
     process.stderr.write(`dx-runner: ${error.message}\n`)
@@ -27,7 +28,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   }
   // --host <name>: the same command on another machine, over ssh (dist/lib/remote.js)
   if ((takeOption(argv, 'host')?.at ?? 0) > 0) {
-    const remote = await import('../dist/lib/remote.js')
+    const remote = await import('../dist/bundle/remote.js')
     if (remote.REMOTE_COMMANDS.has(argv[0])) {
       try {
         const {host, rest} = remote.extractHost(argv)
@@ -40,7 +41,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
     }
   }
   const fast = ['status', 'check', 'start'].includes(argv[0]) && process.env.DX_RUNNER_NO_FAST_PATH !== '1'
-  if (!(fast && (await (await import('../dist/fast-path.js')).tryFastPath(argv)))) {
+  if (!(fast && (await (await import('../dist/bundle/fast-path.js')).tryFastPath(argv)))) {
     const {execute} = await import('@oclif/core')
     await execute({dir: import.meta.url})
   }

@@ -21,7 +21,7 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
   // anything oclif would have to explain (a missing required flag) goes to oclif
   const flags: Record<string, {required?: boolean}> = COMMANDS[command].flags as Record<string, {required?: boolean}>
   if (Object.entries(flags).some(([name, f]) => f.required && typeof values[name] !== 'string')) return false
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+  const root = cliRoot()
   const {version} = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {version: string}
   const {providerFingerprint, readProviderCache} = await import('./lib/provider-cache.js')
   const cache = readProviderCache(providerFingerprint(version, root))
@@ -63,4 +63,15 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
     process.exitCode = error.exitCode
   }
   return true
+}
+
+/** The CLI package's directory: the nearest package.json named dx-runner above this file (dist/ or its bundle). */
+function cliRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {name?: string}).name === 'dx-runner') return dir
+    } catch {}
+  }
+  return join(dirname(fileURLToPath(import.meta.url)), '..')
 }

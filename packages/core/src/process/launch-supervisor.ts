@@ -8,10 +8,13 @@ import type {JobPaths} from '../store/job-paths.js'
 import {SUPERVISOR_SCRIPT} from './supervisor-script.js'
 import {registerSecretForRedaction} from '../logger.js'
 import {faultPoint} from './fault-point.js'
-import {fileURLToPath} from 'node:url'
+import {createRequire} from 'node:module'
 
-/** The script the supervisor runs with node when a job ends (redact-main.ts). */
-const REDACTOR = fileURLToPath(new URL('./redact-main.js', import.meta.url))
+/** The script the supervisor runs with node when a job ends (redact-main.ts), found as a package path so a bundled caller finds it too. */
+let redactor: string | undefined
+function redactorPath(): string {
+  return (redactor ??= createRequire(import.meta.url).resolve('@dx-runner/core/redact-main'))
+}
 
 export interface SupervisorOptions {
   paths: JobPaths
@@ -86,7 +89,7 @@ export async function launchSupervisor(opts: SupervisorOptions): Promise<Launche
   const grace = Math.max(0.1, opts.graceSec ?? 2)
   const child = spawn(
     '/bin/sh',
-    ['-c', SUPERVISOR_SCRIPT, 'dx-runner-supervisor', paths.dir, stdinFile, opts.timeoutSec ? String(opts.timeoutSec) : '', String(grace), String(Math.round(grace * 10)), process.execPath, opts.redact === false ? '' : REDACTOR, ...argv],
+    ['-c', SUPERVISOR_SCRIPT, 'dx-runner-supervisor', paths.dir, stdinFile, opts.timeoutSec ? String(opts.timeoutSec) : '', String(grace), String(Math.round(grace * 10)), process.execPath, opts.redact === false ? '' : redactorPath(), ...argv],
     {cwd: spec.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'ignore']},
   )
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve))
