@@ -91,6 +91,8 @@ export type ArtifactKey = keyof typeof ARTIFACTS
 /** Artifact key → its file name. */
 export const ARTIFACT_NAMES = Object.fromEntries(Object.entries(ARTIFACTS).map(([k, a]) => [k, a.name])) as {[K in ArtifactKey]: (typeof ARTIFACTS)[K]['name']}
 
+const ARTIFACT_KEYS = Object.keys(ARTIFACTS) as ArtifactKey[]
+
 /** Files the supervisor writes aside (padded reservations, temp copies) before renaming them into place. */
 export const RESERVED_SUFFIX = '.new'
 
@@ -101,7 +103,9 @@ export const watchdogLockPath = (root: string): string => join(root, '.locks', '
 export function jobPaths(root: string, provider: string, beads: string): JobPaths {
   const providerDir = join(root, provider)
   const dir = join(providerDir, beads)
-  const named = Object.fromEntries(Object.entries(ARTIFACT_NAMES).map(([k, name]) => [k, join(dir, name)])) as Record<ArtifactKey, string>
+  // plain concatenation: status builds these for every job of the root
+  const named = {} as Record<ArtifactKey, string>
+  for (const k of ARTIFACT_KEYS) named[k] = `${dir}/${ARTIFACT_NAMES[k]}`
   return {root, dir, providerDir, beads, provider, layout: 'dir', ...named, lock: jobLockPath(root, beads)}
 }
 
