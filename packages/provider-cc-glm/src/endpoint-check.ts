@@ -1,7 +1,7 @@
 import type {AuthResult, PreflightCheck, ProviderContext} from '@dx-runner/provider'
 
 /** The longest a preflight waits for the endpoint: an endpoint that does not answer only warns. */
-const ENDPOINT_TIMEOUT_MS = 5000
+const ENDPOINT_TIMEOUT_MS = 1500
 
 /**
  * Does the endpoint take this key? One authenticated `POST /v1/messages/count_tokens` (no model
