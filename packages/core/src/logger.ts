@@ -6,7 +6,8 @@ export interface Logger {
   debug(msg: string, meta?: object): void
 }
 
-const secrets = new Set<string>()
+// one set per process, whichever copy of core (bundled or not) registers or redacts
+const secrets: Set<string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('dx-runner.secrets')] ??= new Set<string>()) as Set<string>
 
 export function registerSecretForRedaction(value: string): void {
   if (value.length >= 4) secrets.add(value)

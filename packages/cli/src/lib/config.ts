@@ -60,11 +60,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): {config: DxConfig; path?: st
   return {config: doc as DxConfig, path}
 }
 
-let current: DxConfig = {}
+/**
+ * The config applyConfig loaded, kept on globalThis: bin/run.js applies it through the bundled copy
+ * of this module (dist/bundle), and oclif's commands read it through dist/lib, a second copy.
+ */
+const CURRENT = Symbol.for('dx-runner.config')
+const holder = globalThis as unknown as Record<symbol, DxConfig | undefined>
 
 /** The config loaded by applyConfig (empty before). */
 export function getConfig(): DxConfig {
-  return current
+  return holder[CURRENT] ?? {}
 }
 
 /**
@@ -74,7 +79,7 @@ export function getConfig(): DxConfig {
  */
 export function applyConfig(env: NodeJS.ProcessEnv): DxConfig {
   const {config} = loadConfig(env)
-  current = config
+  holder[CURRENT] = config
   const setDefault = (name: string, value: string | number | undefined) => {
     if (value !== undefined && (env[name] === undefined || env[name] === '')) env[name] = String(value)
   }
