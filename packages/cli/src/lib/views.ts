@@ -131,20 +131,6 @@ export function statusTable(rows: StatusRow[]): string {
   )
 }
 
-/** Run async work over items with at most `limit` in flight (git forks for many jobs). */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await fn(items[i])
-    }
-  }
-  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
-  return out
-}
-
 /** The document `start` and `restart` print for a launched attempt (schema: start). */
 export function launchDoc(meta: JobMeta, paths: JobPaths, launched: Launched, startedAt: string) {
   return {
