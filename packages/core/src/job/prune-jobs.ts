@@ -3,7 +3,7 @@ import {acquireJobLock} from '../store/job-lock.js'
 import {ARTIFACT_NAMES, type JobPaths} from '../store/job-paths.js'
 
 const LEGACY_OWN = new Set<string>(Object.values(ARTIFACT_NAMES))
-import {endJobProcesses} from '../process/job-processes.js'
+import {endJobProcesses, markedJobs} from '../process/job-processes.js'
 import {listJobs} from '../store/list-jobs.js'
 import {removeStdinPrompt} from '../store/prompt-file.js'
 import {isJobActive} from '../process/job-active.js'
@@ -43,13 +43,15 @@ function ownFiles(paths: JobPaths): string[] {
 /** Remove every artifact of jobs that are not running (never a live one); end what they left running first. */
 export async function pruneJobs(root: string, beads?: string): Promise<PruneEntry[]> {
   const out: PruneEntry[] = []
+  // one pass over every environment for the whole prune, not one per job
+  const marked = markedJobs()
   for (const paths of listJobs(root, {withGhosts: true})) {
     if (beads !== undefined && paths.beads !== beads) continue
     const lock = acquireJobLock(paths.lock)
     try {
       if (isJobActive(paths)) continue
       // processes marked with this job outlived it (they escaped its group): they go with it
-      await endJobProcesses(paths, 2000)
+      if (marked.has(paths.dir)) await endJobProcesses(paths, 2000)
       const meta = readJsonFile<{prompt_file?: unknown}>(paths.meta)
       const reason = classify(paths, meta)
       // a prompt that came over stdin (start --prompt-file -) lives under <root>/.prompts and goes with its job

@@ -1,34 +1,43 @@
-import {readdirSync, readFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {isAlive, readIdentityFile} from './identity.js'
 import type {JobPaths} from '../store/job-paths.js'
-import {ProcessTable, readProcStat} from './proc.js'
+import {procPids, ProcessTable, readProcStat} from './proc.js'
 
 /** The environment marker every process of a job carries (README "Reliability": what stop can reach). */
 export const JOB_MARKER = 'DX_RUNNER_JOB'
 
-/** Processes whose environment holds DX_RUNNER_JOB=<dir>: the agent and all it started, setsid or not. */
-export function markedProcesses(dir: string): number[] {
-  const needle = Buffer.from(`\0${JOB_MARKER}=${dir}\0`)
-  const first = Buffer.from(`${JOB_MARKER}=${dir}\0`)
-  const out: number[] = []
-  let names: string[] = []
-  try {
-    names = readdirSync('/proc')
-  } catch {
-    return out
+const MARK = Buffer.from(`${JOB_MARKER}=`)
+
+/** The value of DX_RUNNER_JOB in one NUL-separated environment, if it is there. */
+function markOf(env: Buffer): string | undefined {
+  for (let at = env.indexOf(MARK); at >= 0; at = env.indexOf(MARK, at + 1)) {
+    if (at > 0 && env[at - 1] !== 0) continue
+    const end = env.indexOf(0, at)
+    return env.subarray(at + MARK.length, end < 0 ? env.length : end).toString()
   }
-  for (const name of names) {
-    const c = name.charCodeAt(0)
-    if (c < 48 || c > 57 || Number(name) === process.pid) continue
+  return undefined
+}
+
+/** One pass over every process's environment: job directory → the marked processes of that job. */
+export function markedJobs(): Map<string, number[]> {
+  const out = new Map<string, number[]>()
+  for (const pid of procPids()) {
+    if (pid === process.pid) continue
     let env: Buffer
     try {
-      env = readFileSync(`/proc/${name}/environ`)
+      env = readFileSync(`/proc/${pid}/environ`)
     } catch {
       continue
     }
-    if (env.includes(needle) || env.subarray(0, first.length).equals(first)) out.push(Number(name))
+    const dir = markOf(env)
+    if (dir !== undefined) out.set(dir, [...(out.get(dir) ?? []), pid])
   }
   return out
+}
+
+/** Processes whose environment holds DX_RUNNER_JOB=<dir>: the agent and all it started, setsid or not. */
+export function markedProcesses(dir: string): number[] {
+  return markedJobs().get(dir) ?? []
 }
 
 const ownGroup = (): number | undefined => readProcStat(process.pid)?.pgrp

@@ -70,22 +70,30 @@ export function bootTimeMs(): number {
 /** Linux USER_HZ: clock ticks per second in /proc times (100 on every mainstream kernel). */
 export const CLOCK_TICKS = 100
 
+/** The pids listed in /proc now (empty when /proc cannot be read). */
+export function procPids(): number[] {
+  let entries: string[]
+  try {
+    entries = readdirSync('/proc')
+  } catch {
+    return []
+  }
+  const out: number[] = []
+  for (const name of entries) {
+    const c = name.charCodeAt(0)
+    if (c >= 48 && c <= 57) out.push(Number(name))
+  }
+  return out
+}
+
 /** One pass over /proc: every process's stat, so one scan serves every job of an invocation. */
 export class ProcessTable {
   readonly byPid = new Map<number, ProcStat>()
 
   static scan(): ProcessTable {
     const table = new ProcessTable()
-    let entries: string[] = []
-    try {
-      entries = readdirSync('/proc')
-    } catch {
-      return table
-    }
-    for (const name of entries) {
-      const c = name.charCodeAt(0)
-      if (c < 48 || c > 57) continue
-      const st = readProcStat(Number(name))
+    for (const pid of procPids()) {
+      const st = readProcStat(pid)
       if (st) table.byPid.set(st.pid, st)
     }
     return table
