@@ -66,6 +66,9 @@ const cases = [
   ...['process_exit_with_rc', 'provider_error_result', 'provider_auth_failed', 'provider_rate_limited', 'provider_model_unavailable', 'provider_unreachable', 'timeout'].map((r) => [
     `ended, the provider says ${r}`, classified('failed', r), 'exited_err', r, ['record_mutations', 'record_outcome'], {state: 'failed', reason_code: r},
   ]),
+  ['ended by its no-mutation budget (the marker is there)', {...classified('failed', 'process_exit_with_rc', 143), mutationCount: 0, noMutationTimedOut: true}, 'exited_err', 'no_mutation_timeout', ['record_mutations', 'record_outcome'], {state: 'failed', reason_code: 'no_mutation_timeout'}],
+  ['ended by its no-mutation budget, exit 0 in the same instant', {...ended, mutationCount: 0, noMutationTimedOut: true}, 'exited_err', 'no_mutation_timeout', ['record_mutations', 'record_outcome'], {state: 'failed', reason_code: 'no_mutation_timeout'}],
+  ['ended by its no-mutation budget while a stop runs', {...classified('failed', 'process_exit_with_rc', 143), mutationCount: 0, noMutationTimedOut: true, stopIntent: 'in_progress'}, 'exited_err', 'stopped_by_user', ['record_mutations', 'record_outcome'], {state: 'killed', reason_code: 'stopped_by_user'}],
   ['ended, a corrupt rc, the provider says success', {...ended, rc: {kind: 'corrupt', detail: 'x'}}, 'exited_err', 'process_exit_with_rc', ['record_mutations', 'record_outcome'], {state: 'failed', reason_code: 'process_exit_with_rc'}],
   ['ended while the root was full', {...ended, rc: rcOk(0, {disk_full: true})}, 'exited_err', 'disk_full', ['record_mutations', 'record_outcome'], {state: 'failed', reason_code: 'disk_full'}],
   ['ended while a stop runs', {...ended, stopIntent: 'in_progress'}, 'exited_err', 'stopped_by_user', ['record_mutations', 'record_outcome'], {state: 'killed', reason_code: 'stopped_by_user'}],
@@ -74,6 +77,7 @@ const cases = [
   ['recorded success', recorded('success', 'outcome_exit_0'), 'exited_ok', 'outcome_exit_0', []],
   ['recorded, nothing changed', recorded('no_op', 'exit_0_no_mutation'), 'exited_ok', 'exit_0_no_mutation', []],
   ['recorded stopped', recorded('killed', 'stopped_by_user'), 'exited_err', 'stopped_by_user', []],
+  ['recorded, ended by its no-mutation budget', recorded('failed', 'no_mutation_timeout'), 'exited_err', 'no_mutation_timeout', []],
   ['recorded rate limited', recorded('failed', 'provider_rate_limited'), 'exited_err', 'provider_rate_limited', []],
   ['blocked, retries spent', {...live, meta: {...meta, blocked: {reason_code: 'retries_exhausted', at: iso(NOW - min)}}}, 'blocked', 'retries_exhausted', []],
   ['blocked, key refused', {...live, meta: {...meta, blocked: {reason_code: 'provider_auth_failed', at: iso(NOW - min)}}}, 'blocked', 'provider_auth_failed', []],

@@ -43,6 +43,8 @@ export interface ObservationFacts {
   stopIntent: StopIntent
   /** When the rc file was written (ms), read only for a job that ended and has no outcome yet. */
   rcMtimeMs?: number
+  /** The supervisor's no-mutation budget ended this attempt (its marker is there), read for an ended job. */
+  noMutationTimedOut?: boolean
   /** The provider's classification of an ended, unclassified job; undefined when its provider is not installed. */
   classified?: OutcomeClass
   /** The log, when this observation needs it (an ended job's whole log, a live job's tail). */
@@ -144,12 +146,14 @@ function pidAge(id: ProcessIdentity | undefined, bootMs: number, now: number): n
 }
 
 /** An ended job's class from the provider's, corrected by what only core knows. Pure. */
-export function finalClass(provider: OutcomeClass, f: Pick<ObservationFacts, 'rc' | 'mutationCount' | 'stopIntent'>): OutcomeClass {
+export function finalClass(provider: OutcomeClass, f: Pick<ObservationFacts, 'rc' | 'mutationCount' | 'stopIntent' | 'noMutationTimedOut'>): OutcomeClass {
   let cls = provider
   if (f.rc.kind === 'corrupt' && cls.state === 'success') cls = {state: 'failed', reason_code: 'process_exit_with_rc'}
   if (cls.state === 'success' && f.mutationCount === 0) cls = {state: 'no_op', reason_code: 'exit_0_no_mutation'}
   // the root was full when the job ended: its log (and so its telemetry) may be cut short
   if (f.rc.kind === 'ok' && f.rc.value.disk_full) cls = {state: 'failed', reason_code: 'disk_full'}
+  // its run budget ended it: it had changed nothing in its worktree by the deadline (README "Run budgets")
+  if (f.noMutationTimedOut) cls = {state: 'failed', reason_code: 'no_mutation_timeout'}
   if (endedByStop(f.stopIntent, f.rc.kind === 'ok' ? f.rc.value.exit_code : undefined)) cls = {state: 'killed', reason_code: 'stopped_by_user'}
   return cls
 }

@@ -145,6 +145,7 @@ export async function gatherFacts(paths: JobPaths, o: GatherOptions): Promise<Ob
     facts.rcMtimeMs = mtimeMs(paths.rc)
     if (provider) {
       const exit: ExitFacts = {exit_code: facts.rc.kind === 'ok' ? facts.rc.value.exit_code : -1, telemetry: facts.reading?.telemetry ?? {}, timed_out: mtimeMs(paths.timeoutMarker) !== undefined}
+      facts.noMutationTimedOut = mtimeMs(paths.noMutationMarker) !== undefined
       facts.classified = provider.classifyExit(exit)
     }
   }
