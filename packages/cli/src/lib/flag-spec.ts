@@ -184,6 +184,8 @@ export const COMMANDS = {
       'required-baseline': {type: 'string', description: 'commit that must be HEAD or an ancestor of HEAD'},
       'feature-key': {type: 'string', description: 'Feature-Key trailer every commit of the job must carry (recorded in .contract)'},
       timeout: {type: 'string', description: 'end the agent after this long (e.g. 90s, 30m, 2h)'},
+      'no-mutation-timeout': {type: 'string', description: 'end the agent if it has changed nothing in its worktree this long after it started (e.g. 10m): reason no_mutation_timeout'},
+      'first-mutation-grace': {type: 'string', description: 'delay the --no-mutation-timeout judgement by this long (e.g. 5m)'},
       'fallback-provider': {type: 'string', description: 'comma-separated providers to try, in order, when --provider cannot serve (credentials or preflight)'},
       'fallback-model': {type: 'string', description: 'comma-separated models to try, in order, when --model (or the default) is unavailable (providers with a model policy: opencode)'},
       json: {type: 'boolean', description: 'print the job as JSON', default: false},
