@@ -5,7 +5,7 @@
 import {expect} from 'chai'
 import {existsSync, readFileSync} from 'node:fs'
 import {validateDocument} from '@dx-runner/core'
-import {CLAUDE_OK, fakeAgent, groupMembers, jobFile, pidAlive, sandbox, waitFor} from './helpers.js'
+import {CLAUDE_OK, fakeAgent, groupMembers, jobFile, pidAlive, sandbox, sleep, waitFor} from './helpers.js'
 
 const sandboxes = []
 function make(label) {
@@ -20,6 +20,22 @@ const finished = (sb, id) =>
     return /^exited_/.test(c.doc.state) ? c : undefined
   }, {what: `${id} to finish`, timeoutMs: 90_000})
 const gone = (sb, doc) => waitFor(() => (!pidAlive(Number(doc.monitor_pid)) && groupMembers(Number(doc.monitor_pid)).length === 0) || undefined, {what: 'the job group to end'})
+
+const ppidOf = (pid) => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+  } catch {
+    return 0
+  }
+}
+const kill9 = (pids) => {
+  for (const p of pids) {
+    try {
+      process.kill(p, 'SIGKILL')
+    } catch {}
+  }
+}
 
 /** Sleeps, writes nothing: only the budget can end it before 300 s. */
 const IDLE = `echo thinking\nsleep 300\n${CLAUDE_OK}`
@@ -115,6 +131,37 @@ describe('run budgets: no_mutation_timeout', function () {
     expect(md.stdout).to.include('| no_mutation_timeout_sec | 2 |')
     expect(md.stdout).to.include('| first_mutation_grace_sec | 1 |')
     expect(md.stdout).to.include('| budget_ended_by | no_mutation_timeout |')
+  })
+
+  it('its supervisor killed: the budget timer outlives it, ends the idle agent, and the job still reads no_mutation_timeout', async () => {
+    const sb = make('nm-nosup')
+    const s = sb.startScript('bd-nosup', IDLE, ['--no-mutation-timeout', '3s'])
+    expect(s.code, s.stderr).to.equal(0)
+    kill9([Number(s.doc.monitor_pid)])
+    await waitFor(() => !pidAlive(Number(s.doc.pid)) || undefined, {what: 'the budget to end the agent'})
+    const c = await finished(sb, 'bd-nosup')
+    expect(c.doc).to.include({state: 'exited_err', reason_code: 'no_mutation_timeout', outcome: 'failed'})
+    expect(existsSync(jobFile(sb, 'cc-glm', 'bd-nosup', 'rc')), 'no rc: its supervisor was gone').to.equal(false)
+  })
+
+  it('its supervisor and timers killed: the next check ends the idle agent past its deadline (the observer backstop)', async () => {
+    const sb = make('nm-backstop')
+    const s = sb.startScript('bd-bs', IDLE, ['--no-mutation-timeout', '2s'])
+    expect(s.code, s.stderr).to.equal(0)
+    const monitor = Number(s.doc.monitor_pid)
+    const agent = Number(s.doc.pid)
+    // the supervisor, its timer subshells and their sleeps: everything of the group but the agent's own tree
+    const timers = groupMembers(monitor).filter((p) => ppidOf(p) === monitor && p !== agent)
+    const sleeps = groupMembers(monitor).filter((p) => timers.includes(ppidOf(p)))
+    kill9([monitor, ...timers, ...sleeps])
+    expect(pidAlive(agent)).to.equal(true)
+    // past the deadline nothing but an observer can end it
+    await sleep(3000)
+    expect(pidAlive(agent), 'no supervisor left to end it').to.equal(true)
+    const c = check(sb, 'bd-bs')
+    expect(c.doc).to.include({state: 'exited_err', reason_code: 'no_mutation_timeout', outcome: 'failed'})
+    expect(pidAlive(agent)).to.equal(false)
+    expect(groupMembers(monitor)).to.deep.equal([])
   })
 
   it('a bad --no-mutation-timeout or --first-mutation-grace is one clear line, exit 1, nothing written', () => {

@@ -3,7 +3,7 @@ import {execFileSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {noMutationDeadlineSec, snapshotWorktree, unchangedSinceBaseline} from '../dist/index.js'
+import {noMutationDeadlineSec, overNoMutationBudget, snapshotWorktree, unchangedSinceBaseline} from '../dist/index.js'
 
 describe('run budgets: the no-mutation deadline', () => {
   const cases = [
@@ -64,4 +64,23 @@ describe('run budgets: has the job changed nothing since its baseline?', () => {
     rmSync(join(worktree, '.git'), {recursive: true, force: true})
     expect(await unchangedSinceBaseline(dir)).to.equal(false)
   })
+})
+
+describe('run budgets: the observer ends a job past its no-mutation deadline only when its supervisor cannot', () => {
+  const NOW = Date.parse('2026-11-24T12:00:00Z')
+  const budget = {no_mutation_timeout_sec: 60, first_mutation_grace_sec: 30}
+  // started 100 s ago: past 60 + 30
+  const over = {now: NOW, startedMs: NOW - 100_000, agentAlive: true, monitorAlive: false, groupRecorded: true, mutationsCounted: true, mutationCounts: [0, 0, 0]}
+  const cases = [
+    ['past the deadline, unchanged, supervisor gone', budget, over, true],
+    ['within the grace', budget, {...over, startedMs: NOW - 80_000}, false],
+    ['no budget', {}, over, false],
+    ['its supervisor is alive: it enforces the budget itself', budget, {...over, monitorAlive: true}, false],
+    ['the agent is gone: nothing to end', budget, {...over, agentAlive: false}, false],
+    ['no supervisor recorded: no group to end', budget, {...over, groupRecorded: false}, false],
+    ['not counted now', budget, {...over, mutationsCounted: false}, false],
+    ['changed now', budget, {...over, mutationCounts: [1, 0, 0]}, false],
+    ['a change recorded earlier (since undone)', budget, {...over, mutationCounts: [0, 0, 2]}, false],
+  ]
+  for (const [name, meta, facts, want] of cases) it(`${name} → ${want ? 'ended' : 'left alone'}`, () => expect(overNoMutationBudget(meta, facts)).to.equal(want))
 })

@@ -11,6 +11,7 @@ import {advanceHeartbeat, type Heartbeat} from './heartbeat.js'
 import {deriveHealth, type Health} from './derive-health.js'
 import type {ProviderSignals} from './provider-signals.js'
 import type {Thresholds} from './thresholds.js'
+import {overNoMutationBudget} from './run-budgets.js'
 
 /** What the log told us: telemetry for the outcome, signals for a live job. */
 export interface TailReading extends ProviderSignals {
@@ -43,7 +44,7 @@ export interface ObservationFacts {
   stopIntent: StopIntent
   /** When the rc file was written (ms), read only for a job that ended and has no outcome yet. */
   rcMtimeMs?: number
-  /** The supervisor's no-mutation budget ended this attempt (its marker is there), read for an ended job. */
+  /** The supervisor's no-mutation budget ended this attempt (its marker is there), read for an ended job and a live one whose agent is gone. */
   noMutationTimedOut?: boolean
   /** The provider's classification of an ended, unclassified job; undefined when its provider is not installed. */
   classified?: OutcomeClass
@@ -304,6 +305,8 @@ function decideLive(f: ObservationFacts, meta: JobMeta, startedAt: string | null
   if (health.state === 'exited_err' && (health.reason_code === 'monitor_no_rc_file' || health.reason_code === 'late_finalize_no_rc') && endedByStop(f.stopIntent, undefined)) {
     health = {state: 'exited_err', reason_code: 'stopped_by_user'}
   }
+  // its no-mutation budget ended it, but its supervisor died before writing rc: the marker says why
+  if (health.reason_code === 'monitor_no_rc_file' && f.noMutationTimedOut) health = {state: 'exited_err', reason_code: 'no_mutation_timeout'}
   if (may.record) actions.push({do: 'record_heartbeat', heartbeat})
   if (may.endRefused && f.agentAlive && reading.authRefused && f.monitorId !== undefined) {
     // The CLIs retry a dead key for minutes; a refused key will not get better. End it first and
@@ -311,8 +314,13 @@ function decideLive(f: ObservationFacts, meta: JobMeta, startedAt: string | null
     outcome = outcomeRecord(meta, {state: 'failed', reason_code: 'provider_auth_failed'}, reading.telemetry, startedAt ?? meta.created_at, iso(now), null)
     actions.push({do: 'end_refused_job', outcome})
     health = {state: 'exited_err', reason_code: 'provider_auth_failed'}
-  } else if (may.record && (health.reason_code === 'monitor_no_rc_file' || health.reason_code === 'stopped_by_user')) {
-    const cls: OutcomeClass = health.reason_code === 'stopped_by_user' ? {state: 'killed', reason_code: 'stopped_by_user'} : {state: 'failed', reason_code: 'monitor_no_rc_file'}
+  } else if (may.endRefused && overNoMutationBudget(meta, {now, startedMs, agentAlive: f.agentAlive, monitorAlive: f.monitorAlive, groupRecorded: f.monitorId !== undefined, mutationsCounted: f.mutationsCounted, mutationCounts: [f.mutationCount, f.snapshot?.count ?? 0, f.prevHeartbeat?.mutation_count ?? 0]})) {
+    // its supervisor, which enforces the budget, is gone: the observer does it (README "Run budgets")
+    outcome = outcomeRecord(meta, {state: 'failed', reason_code: 'no_mutation_timeout'}, reading.telemetry, startedAt ?? meta.created_at, iso(now), null)
+    actions.push({do: 'end_refused_job', outcome})
+    health = {state: 'exited_err', reason_code: 'no_mutation_timeout'}
+  } else if (may.record && (health.reason_code === 'monitor_no_rc_file' || health.reason_code === 'stopped_by_user' || (health.reason_code === 'no_mutation_timeout' && !f.agentAlive))) {
+    const cls: OutcomeClass = health.reason_code === 'stopped_by_user' ? {state: 'killed', reason_code: 'stopped_by_user'} : {state: 'failed', reason_code: health.reason_code}
     outcome = outcomeRecord(meta, cls, reading.telemetry, startedAt ?? meta.created_at, heartbeat.dead_since ?? iso(now), null)
     actions.push({do: 'record_outcome', outcome, adopt: false})
   }

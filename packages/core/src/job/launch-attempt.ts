@@ -10,7 +10,7 @@ import {launchFileTarget, warnOnce, writeLaunchFiles, writeSecretFiles} from '@d
 import {ensureDir, writeFileAtomic, writeJsonAtomic, readJsonFile} from '../store/store.js'
 import {dirname, isAbsolute, resolve} from 'node:path'
 import type {MutationSnapshot} from './mutations.js'
-import {noMutationDeadlineSec} from './no-mutation-budget.js'
+import {noMutationDeadlineSec} from '../health/run-budgets.js'
 
 export interface AttemptOptions {
   paths: JobPaths

@@ -5,14 +5,6 @@ import {readJsonFile} from '../store/store.js'
 import type {Heartbeat} from '../health/heartbeat.js'
 import {countMutations, type MutationSnapshot} from './mutations.js'
 
-/** Seconds after an attempt starts at which the no-mutation budget judges it (README "Run budgets"); undefined: no budget. Pure. */
-export function noMutationDeadlineSec(meta: Pick<JobMeta, 'no_mutation_timeout_sec' | 'first_mutation_grace_sec'>): number | undefined {
-  const n = meta.no_mutation_timeout_sec
-  if (typeof n !== 'number' || !(n > 0)) return undefined
-  const grace = meta.first_mutation_grace_sec
-  return n + (typeof grace === 'number' && grace > 0 ? grace : 0)
-}
-
 /**
  * Has the job in `dir` changed nothing in its worktree since its baseline (the `mutation` snapshot)?
  * What counts is what the job's mutation count counts (git status against the dirty set at start, plus

@@ -149,6 +149,8 @@ export async function gatherFacts(paths: JobPaths, o: GatherOptions): Promise<Ob
       facts.classified = provider.classifyExit(exit)
     }
   }
+  // the supervisor may have died after its budget ended the agent: the marker still says why
+  if (phase === 'live' && !agentAlive) facts.noMutationTimedOut = mtimeMs(paths.noMutationMarker) !== undefined
   if (phase === 'live' && monitorId !== undefined && (agentAlive || monitorAlive)) facts.groupCpuTicks = o.table.groupCpuTicks(monitorId.pid)
   if (phase === 'recorded' || facts.classified) {
     facts.cpuTimes = readCpuTimes(paths)
