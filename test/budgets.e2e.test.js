@@ -5,7 +5,7 @@
 import {expect} from 'chai'
 import {existsSync, readFileSync} from 'node:fs'
 import {validateDocument} from '@dx-runner/core'
-import {CLAUDE_OK, fakeAgent, groupMembers, jobFile, pidAlive, sandbox, sleep, waitFor} from './helpers.js'
+import {CLAUDE_OK, fakeAgent, groupMembers, jobFile, pidAlive, providerJobs, sandbox, sleep, startSimulatorProcess, TOKEN, waitFor} from './helpers.js'
 
 const sandboxes = []
 function make(label) {
@@ -173,5 +173,27 @@ describe('run budgets: no_mutation_timeout', function () {
       expect(s.stderr).to.match(/^dx-runner: invalid (--no-mutation-timeout|--first-mutation-grace) /)
       expect(existsSync(jobFile(sb, 'cc-glm', 'bd-bad', 'meta'))).to.equal(false)
     }
+  })
+})
+
+describe('run budgets: the real claude CLI (cc-glm) against the loopback simulator', function () {
+  let sim
+  const jobs = providerJobs('cc-glm', (scenario) => ({CC_GLM_AUTH_TOKEN: TOKEN, CC_GLM_BASE_URL: `${sim.url}/s/${scenario}`}))
+  before(async () => {
+    sim = await startSimulatorProcess({DXR_SIM_TOKEN: TOKEN}, ['--expected-token-env', 'DXR_SIM_TOKEN'])
+  })
+  afterEach(() => jobs.cleanup())
+  after(async () => {
+    await sim?.stop()
+  })
+
+  it('claude waiting on a model that never answers is ended with no_mutation_timeout, its whole group with it', async () => {
+    const sb = jobs.make('nm-claude', 'hang')
+    const s = jobs.start(sb, 'bd-claude', ['--no-mutation-timeout', '5s'])
+    expect(s.code, s.stderr).to.equal(0)
+    const c = await jobs.finished(sb, 'bd-claude')
+    expect(c.doc).to.include({state: 'exited_err', reason_code: 'no_mutation_timeout', outcome: 'failed'})
+    await gone(sb, s.doc)
+    expect(sb.json(['report', '--beads', 'bd-claude']).doc).to.include({no_mutation_timeout_sec: 5, budget_ended_by: 'no_mutation_timeout'})
   })
 })
