@@ -7,7 +7,8 @@ import {ARTIFACT_NAMES as N, RESERVED_SUFFIX as R} from '../store/job-paths.js'
  * behind and for --timeout's TERM → KILL), $6 node and $7 the redactor script ('' = none), $8 the
  * no-mutation deadline in seconds ('' = none) and $9 its check script, then the agent command. At the
  * deadline the check (no-mutation-main.ts) compares the worktree with the job's baseline; only if
- * nothing changed is the marker written and the group ended like --timeout (README "Run budgets").
+ * nothing changed is the marker written and the group ended like --timeout (README "Run budgets");
+ * the check runs without the secrets.
  * When the job has ended, the redactor scans the job's directory for the values of the secrets it
  * was given and redacts them (README "Secrets"); it reads them from its environment.
  *
@@ -53,7 +54,7 @@ exec >/dev/null 2>&1
 t=
 if [ -n "$to" ]; then ( sp=; trap 'kill $sp; wait $sp; exit 0' USR1; sleep "$to" & sp=$!; wait $sp || exit 0; : > "$d/${N.timeoutMarker}"; trap '' TERM; kill -TERM -$$; sleep "$g" & sp=$!; wait $sp || exit 0; kill -KILL $c ) & t=$!; fi
 nm=
-if [ -n "$nt" ] && [ -n "$nc" ]; then ( sp=; trap 'kill $sp; wait $sp; exit 0' USR1; sleep "$nt" & sp=$!; wait $sp || exit 0; "$nd" "$nc" "$d" || exit 0; { : > "$d/${N.noMutationMarker}"; } || exit 0; trap '' TERM; kill -TERM -$$; sleep "$g" & sp=$!; wait $sp || exit 0; kill -KILL $c ) & nm=$!; fi
+if [ -n "$nt" ] && [ -n "$nc" ]; then ( for v in $sn; do unset "$v"; done; sp=; trap 'kill $sp; wait $sp; exit 0' USR1; sleep "$nt" & sp=$!; wait $sp || exit 0; "$nd" "$nc" "$d" || exit 0; { : > "$d/${N.noMutationMarker}"; } || exit 0; trap '' TERM; kill -TERM -$$; sleep "$g" & sp=$!; wait $sp || exit 0; kill -KILL $c ) & nm=$!; fi
 while :; do sig=0; wait "$c"; rc=$?; if [ "$sig" = 1 ] && kill -0 "$c"; then continue; fi; break; done
 # the agent is gone: finish the record whatever signal comes (a stop's TERM); children inherit the ignore
 trap '' TERM INT HUP
