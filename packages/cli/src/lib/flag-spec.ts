@@ -183,7 +183,7 @@ export const COMMANDS = {
       pty: {type: 'boolean', description: 'run the agent under script(1) so it sees a terminal', default: false},
       'required-baseline': {type: 'string', description: 'commit that must be HEAD or an ancestor of HEAD'},
       'feature-key': {type: 'string', description: 'Feature-Key trailer every commit of the job must carry (recorded in .contract)'},
-      timeout: {type: 'string', description: 'end the agent after this long (e.g. 90s, 30m, 2h)'},
+      timeout: {type: 'string', description: 'end the agent after this long (e.g. 90s, 30m, 2h): the max_runtime budget, reason timeout'},
       'no-mutation-timeout': {type: 'string', description: 'end the agent if it has changed nothing in its worktree this long after it started (e.g. 10m): reason no_mutation_timeout'},
       'first-mutation-grace': {type: 'string', description: 'delay the --no-mutation-timeout judgement by this long (e.g. 5m)'},
       'fallback-provider': {type: 'string', description: 'comma-separated providers to try, in order, when --provider cannot serve (credentials or preflight)'},
