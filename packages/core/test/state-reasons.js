@@ -11,7 +11,7 @@ export const STATE_REASONS = {
   exited_ok: ['outcome_exit_0', 'exit_0_no_mutation'],
   exited_err: [
     'process_exit_with_rc', 'provider_error_result', 'provider_auth_failed', 'provider_rate_limited', 'provider_model_unavailable',
-    'provider_unreachable', 'timeout', 'stopped_by_user', 'monitor_no_rc_file', 'late_finalize_no_rc', 'disk_full', 'provider_not_installed',
+    'provider_unreachable', 'timeout', 'no_mutation_timeout', 'stopped_by_user', 'monitor_no_rc_file', 'late_finalize_no_rc', 'disk_full', 'provider_not_installed',
   ],
   blocked: ['retries_exhausted', 'provider_auth_failed'],
   missing: ['no_metadata', 'metadata_corrupt'],

@@ -9,6 +9,7 @@ export default class Start extends DxCommand {
     '<%= config.bin %> start --beads bd-123 --provider cc-glm --prompt-file task.md --worktree /tmp/agents/bd-123/repo',
     '<%= config.bin %> start --beads bd-124 --provider cc-glm --prompt-file task.md --timeout 45m --json',
     '<%= config.bin %> start --beads bd-125 --provider gemini --fallback-provider cc-glm --prompt-file task.md',
+    '<%= config.bin %> start --beads bd-126 --provider cc-glm --prompt-file task.md --timeout 2h --no-mutation-timeout 15m --first-mutation-grace 5m',
   ]
   static flags = commandFlags('start')
 

@@ -24,6 +24,8 @@ export interface StartFlags {
   'required-baseline'?: string
   'feature-key'?: string
   timeout?: string
+  'no-mutation-timeout'?: string
+  'first-mutation-grace'?: string
   json?: boolean
 }
 
@@ -79,6 +81,7 @@ async function readStdinPrompt(): Promise<string> {
 
 async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedProviders>): Promise<string> {
   const timeoutSec = flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout)
+  const budgets = runBudgets(flags)
   const config = getConfig()
   const primary = flags.provider ?? process.env.DX_RUNNER_DEFAULT_PROVIDER
   if (!primary) throw new DxError('missing --provider (or set default_provider in the config file)', {exitCode: ExitCode.general})
@@ -102,6 +105,7 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
       requiredBaseline: required,
       featureKey: flags['feature-key'],
       timeoutSec,
+      ...budgets,
       env: process.env,
       cwd: process.cwd(),
       gates: required ? async (wt): Promise<GateResult[]> => [await baselineGate(wt, required)] : undefined,
@@ -121,6 +125,16 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
   }
   if (chain.length === 1 || !last) throw last ?? new DxError('no provider could take the job')
   throw new DxError(`no provider could take the job (${failures.join('; ')}); last: ${last.message}`, {exitCode: last.exitCode, reasonCode: last.reasonCode})
+}
+
+/** The no-mutation budget from the flags (README "Run budgets"); profiles feed the same two fields. */
+function runBudgets(flags: StartFlags): {noMutationTimeoutSec?: number; firstMutationGraceSec?: number} {
+  const nm = flags['no-mutation-timeout']
+  const grace = flags['first-mutation-grace']
+  return {
+    ...(nm === undefined ? {} : {noMutationTimeoutSec: parseDuration('--no-mutation-timeout', nm)}),
+    ...(grace === undefined ? {} : {firstMutationGraceSec: parseDuration('--first-mutation-grace', grace)}),
+  }
 }
 
 function finish(r: StartResult, flags: StartFlags): string {

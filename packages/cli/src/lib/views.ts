@@ -52,6 +52,17 @@ export function checkDoc(v: JobView, now: Date): CheckDoc {
   return doc
 }
 
+/** The run budgets a job runs under and the one that ended it, if one did (README "Run budgets"). */
+function budgets(v: JobView) {
+  const reason = v.outcome?.reason_code ?? v.reason_code
+  return {
+    max_runtime_sec: v.meta?.timeout_sec ?? null,
+    no_mutation_timeout_sec: v.meta?.no_mutation_timeout_sec ?? null,
+    first_mutation_grace_sec: v.meta?.first_mutation_grace_sec ?? null,
+    budget_ended_by: reason === 'timeout' ? 'max_runtime' : reason === 'no_mutation_timeout' ? 'no_mutation_timeout' : null,
+  }
+}
+
 export function reportDoc(v: JobView, gates?: GateResult[]) {
   const t = v.telemetry
   const o = v.outcome
@@ -76,6 +87,7 @@ export function reportDoc(v: JobView, gates?: GateResult[]) {
     log_file: v.paths.log,
     cpu_time_sec: Math.round(v.cpu_time_sec * 100) / 100,
     pid_age_sec: v.pid_age_sec,
+    ...budgets(v),
   }
   const input = o?.input_tokens ?? t.input_tokens
   const output = o?.output_tokens ?? t.output_tokens

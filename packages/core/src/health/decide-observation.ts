@@ -11,6 +11,7 @@ import {advanceHeartbeat, type Heartbeat} from './heartbeat.js'
 import {deriveHealth, type Health} from './derive-health.js'
 import type {ProviderSignals} from './provider-signals.js'
 import type {Thresholds} from './thresholds.js'
+import {overNoMutationBudget} from './run-budgets.js'
 
 /** What the log told us: telemetry for the outcome, signals for a live job. */
 export interface TailReading extends ProviderSignals {
@@ -43,6 +44,8 @@ export interface ObservationFacts {
   stopIntent: StopIntent
   /** When the rc file was written (ms), read only for a job that ended and has no outcome yet. */
   rcMtimeMs?: number
+  /** The supervisor's no-mutation budget ended this attempt (its marker is there), read for an ended job and a live one whose agent is gone. */
+  noMutationTimedOut?: boolean
   /** The provider's classification of an ended, unclassified job; undefined when its provider is not installed. */
   classified?: OutcomeClass
   /** The log, when this observation needs it (an ended job's whole log, a live job's tail). */
@@ -144,12 +147,14 @@ function pidAge(id: ProcessIdentity | undefined, bootMs: number, now: number): n
 }
 
 /** An ended job's class from the provider's, corrected by what only core knows. Pure. */
-export function finalClass(provider: OutcomeClass, f: Pick<ObservationFacts, 'rc' | 'mutationCount' | 'stopIntent'>): OutcomeClass {
+export function finalClass(provider: OutcomeClass, f: Pick<ObservationFacts, 'rc' | 'mutationCount' | 'stopIntent' | 'noMutationTimedOut'>): OutcomeClass {
   let cls = provider
   if (f.rc.kind === 'corrupt' && cls.state === 'success') cls = {state: 'failed', reason_code: 'process_exit_with_rc'}
   if (cls.state === 'success' && f.mutationCount === 0) cls = {state: 'no_op', reason_code: 'exit_0_no_mutation'}
   // the root was full when the job ended: its log (and so its telemetry) may be cut short
   if (f.rc.kind === 'ok' && f.rc.value.disk_full) cls = {state: 'failed', reason_code: 'disk_full'}
+  // its run budget ended it: it had changed nothing in its worktree by the deadline (README "Run budgets")
+  if (f.noMutationTimedOut) cls = {state: 'failed', reason_code: 'no_mutation_timeout'}
   if (endedByStop(f.stopIntent, f.rc.kind === 'ok' ? f.rc.value.exit_code : undefined)) cls = {state: 'killed', reason_code: 'stopped_by_user'}
   return cls
 }
@@ -300,6 +305,8 @@ function decideLive(f: ObservationFacts, meta: JobMeta, startedAt: string | null
   if (health.state === 'exited_err' && (health.reason_code === 'monitor_no_rc_file' || health.reason_code === 'late_finalize_no_rc') && endedByStop(f.stopIntent, undefined)) {
     health = {state: 'exited_err', reason_code: 'stopped_by_user'}
   }
+  // its no-mutation budget ended it, but its supervisor died before writing rc: the marker says why
+  if (health.reason_code === 'monitor_no_rc_file' && f.noMutationTimedOut) health = {state: 'exited_err', reason_code: 'no_mutation_timeout'}
   if (may.record) actions.push({do: 'record_heartbeat', heartbeat})
   if (may.endRefused && f.agentAlive && reading.authRefused && f.monitorId !== undefined) {
     // The CLIs retry a dead key for minutes; a refused key will not get better. End it first and
@@ -307,8 +314,13 @@ function decideLive(f: ObservationFacts, meta: JobMeta, startedAt: string | null
     outcome = outcomeRecord(meta, {state: 'failed', reason_code: 'provider_auth_failed'}, reading.telemetry, startedAt ?? meta.created_at, iso(now), null)
     actions.push({do: 'end_refused_job', outcome})
     health = {state: 'exited_err', reason_code: 'provider_auth_failed'}
-  } else if (may.record && (health.reason_code === 'monitor_no_rc_file' || health.reason_code === 'stopped_by_user')) {
-    const cls: OutcomeClass = health.reason_code === 'stopped_by_user' ? {state: 'killed', reason_code: 'stopped_by_user'} : {state: 'failed', reason_code: 'monitor_no_rc_file'}
+  } else if (may.endRefused && overNoMutationBudget(meta, {now, startedMs, agentAlive: f.agentAlive, monitorAlive: f.monitorAlive, groupRecorded: f.monitorId !== undefined, mutationsCounted: f.mutationsCounted, mutationCounts: [f.mutationCount, f.snapshot?.count ?? 0, f.prevHeartbeat?.mutation_count ?? 0]})) {
+    // its supervisor, which enforces the budget, is gone: the observer does it (README "Run budgets")
+    outcome = outcomeRecord(meta, {state: 'failed', reason_code: 'no_mutation_timeout'}, reading.telemetry, startedAt ?? meta.created_at, iso(now), null)
+    actions.push({do: 'end_refused_job', outcome})
+    health = {state: 'exited_err', reason_code: 'no_mutation_timeout'}
+  } else if (may.record && (health.reason_code === 'monitor_no_rc_file' || health.reason_code === 'stopped_by_user' || (health.reason_code === 'no_mutation_timeout' && !f.agentAlive))) {
+    const cls: OutcomeClass = health.reason_code === 'stopped_by_user' ? {state: 'killed', reason_code: 'stopped_by_user'} : {state: 'failed', reason_code: health.reason_code}
     outcome = outcomeRecord(meta, cls, reading.telemetry, startedAt ?? meta.created_at, heartbeat.dead_since ?? iso(now), null)
     actions.push({do: 'record_outcome', outcome, adopt: false})
   }

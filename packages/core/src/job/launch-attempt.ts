@@ -10,6 +10,7 @@ import {launchFileTarget, warnOnce, writeLaunchFiles, writeSecretFiles} from '@d
 import {ensureDir, writeFileAtomic, writeJsonAtomic, readJsonFile} from '../store/store.js'
 import {dirname, isAbsolute, resolve} from 'node:path'
 import type {MutationSnapshot} from './mutations.js'
+import {noMutationDeadlineSec} from '../health/run-budgets.js'
 
 export interface AttemptOptions {
   paths: JobPaths
@@ -102,6 +103,7 @@ export async function launchAttempt(o: AttemptOptions): Promise<Launched> {
     promptFile: meta.prompt_file,
     baseEnv: plan.env,
     timeoutSec: meta.timeout_sec ?? undefined,
+    noMutationDeadlineSec: noMutationDeadlineSec(meta),
     pty: o.pty,
     commit: o.commit,
   })

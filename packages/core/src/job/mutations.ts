@@ -95,11 +95,11 @@ export async function snapshotWorktree(worktree: string, now = new Date()): Prom
   }
 }
 
-/** Paths changed since the start that were clean then, plus commits made since the start. */
-export async function countMutations(worktree: string, snap: MutationSnapshot): Promise<number> {
+/** Paths changed since the start that were clean then, plus commits made since the start; `unknown` when git cannot tell. */
+export async function countMutations(worktree: string, snap: MutationSnapshot, unknown = snap.count): Promise<number> {
   if (!snap.is_git) return countChangedFiles(worktree, Date.parse(snap.started_at))
   const st = await gitState(worktree)
-  if (!st) return snap.count
+  if (!st) return unknown
   const before = new Set(snap.dirty_at_start)
   let n = st.dirty.filter((p) => !before.has(p)).length
   if (snap.base_head && st.head && st.head !== snap.base_head) {

@@ -145,9 +145,12 @@ export async function gatherFacts(paths: JobPaths, o: GatherOptions): Promise<Ob
     facts.rcMtimeMs = mtimeMs(paths.rc)
     if (provider) {
       const exit: ExitFacts = {exit_code: facts.rc.kind === 'ok' ? facts.rc.value.exit_code : -1, telemetry: facts.reading?.telemetry ?? {}, timed_out: mtimeMs(paths.timeoutMarker) !== undefined}
+      facts.noMutationTimedOut = mtimeMs(paths.noMutationMarker) !== undefined
       facts.classified = provider.classifyExit(exit)
     }
   }
+  // the supervisor may have died after its budget ended the agent: the marker still says why
+  if (phase === 'live' && !agentAlive) facts.noMutationTimedOut = mtimeMs(paths.noMutationMarker) !== undefined
   if (phase === 'live' && monitorId !== undefined && (agentAlive || monitorAlive)) facts.groupCpuTicks = o.table.groupCpuTicks(monitorId.pid)
   if (phase === 'recorded' || facts.classified) {
     facts.cpuTimes = readCpuTimes(paths)

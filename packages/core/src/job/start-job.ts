@@ -32,6 +32,10 @@ export interface StartRequest {
   requiredBaseline?: string
   featureKey?: string
   timeoutSec?: number
+  /** Run budget: end the job if it has changed nothing in its worktree this long after it started (README "Run budgets"). */
+  noMutationTimeoutSec?: number
+  /** Run budget: seconds that delay the no-mutation judgement. */
+  firstMutationGraceSec?: number
   env: NodeJS.ProcessEnv
   cwd: string
   extraPrefixes?: string[]
@@ -79,6 +83,12 @@ function resolveWorktree(raw: string | undefined, cwd: string, prefixes: string[
   return realpathSync(abs)
 }
 
+/** The run budgets a caller gave are positive durations (README "Run budgets"). */
+function checkBudgets(req: Pick<StartRequest, 'noMutationTimeoutSec' | 'firstMutationGraceSec'>): void {
+  if (req.noMutationTimeoutSec !== undefined && !(req.noMutationTimeoutSec > 0)) throw new DxError('invalid --no-mutation-timeout: expected a positive duration such as 90s, 30m or 2h')
+  if (req.firstMutationGraceSec !== undefined && !(req.firstMutationGraceSec > 0)) throw new DxError('invalid --first-mutation-grace: expected a positive duration such as 90s, 30m or 2h')
+}
+
 /** Validate, gate, preflight, register and launch. Nothing is written before every check passed. */
 export async function startJob(req: StartRequest): Promise<StartResult> {
   const beads = validateBeadsId(req.beads)
@@ -86,6 +96,7 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
   const prefixes = allowedPrefixes(req.env, req.extraPrefixes)
   const worktree = resolveWorktree(req.worktree, req.cwd, prefixes)
   if (req.timeoutSec !== undefined && !(req.timeoutSec > 0)) throw new DxError('invalid --timeout: expected a positive duration such as 90s, 30m or 2h')
+  checkBudgets(req)
   for (const g of (await req.gates?.(worktree)) ?? []) {
     if (!g.passed) {
       throw new DxError(`${g.gate} gate failed: ${g.reason_code}${g.details.message ? ` (${String(g.details.message)})` : ''}`, {
@@ -146,6 +157,8 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
       retries: 0,
       created_at: new Date().toISOString(),
       timeout_sec: req.timeoutSec ?? null,
+      no_mutation_timeout_sec: req.noMutationTimeoutSec ?? null,
+      first_mutation_grace_sec: req.firstMutationGraceSec ?? null,
       blocked: null,
       launch: recordLaunch(req.provider, req.env, auth),
     }

@@ -16,6 +16,12 @@ function redactorPath(): string {
   return (redactor ??= createRequire(import.meta.url).resolve('@dx-runner/core/redact-main'))
 }
 
+/** The script the supervisor runs with node at a job's no-mutation deadline (no-mutation-main.ts). */
+let noMutationCheck: string | undefined
+function noMutationCheckPath(): string {
+  return (noMutationCheck ??= createRequire(import.meta.url).resolve('@dx-runner/core/no-mutation-main'))
+}
+
 export interface SupervisorOptions {
   paths: JobPaths
   spec: LaunchSpec
@@ -23,6 +29,8 @@ export interface SupervisorOptions {
   /** The environment the agent inherits before the spec's additions (normally process.env). */
   baseEnv: NodeJS.ProcessEnv
   timeoutSec?: number
+  /** Seconds after the start at which the job is ended if it has changed nothing in its worktree (README "Run budgets"). */
+  noMutationDeadlineSec?: number
   /** Run the agent under script(1) so it sees a terminal. */
   pty?: boolean
   /** How long to wait for the supervisor to record the agent's PID. */
@@ -89,7 +97,7 @@ export async function launchSupervisor(opts: SupervisorOptions): Promise<Launche
   const grace = Math.max(0.1, opts.graceSec ?? 2)
   const child = spawn(
     '/bin/sh',
-    ['-c', SUPERVISOR_SCRIPT, 'dx-runner-supervisor', paths.dir, stdinFile, opts.timeoutSec ? String(opts.timeoutSec) : '', String(grace), String(Math.round(grace * 10)), process.execPath, opts.redact === false ? '' : redactorPath(), ...argv],
+    ['-c', SUPERVISOR_SCRIPT, 'dx-runner-supervisor', paths.dir, stdinFile, opts.timeoutSec ? String(opts.timeoutSec) : '', String(grace), String(Math.round(grace * 10)), process.execPath, opts.redact === false ? '' : redactorPath(), ...noMutationArgs(opts.noMutationDeadlineSec), ...argv],
     {cwd: spec.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'ignore']},
   )
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve))
@@ -137,6 +145,11 @@ export async function launchSupervisor(opts: SupervisorOptions): Promise<Launche
   const agent = readIdentityFile(paths.pid)
   if (monitor.kind === 'ok' && agent.kind === 'ok') return {monitor: monitor.identity, agent: agent.identity}
   throw new DxError(`the supervisor reported the job recorded but ${paths.dir} holds no valid pid files`)
+}
+
+/** The supervisor's $8 and $9: the no-mutation deadline and its check script, or two empty arguments. */
+function noMutationArgs(deadlineSec: number | undefined): [string, string] {
+  return deadlineSec !== undefined && deadlineSec > 0 ? [String(deadlineSec), noMutationCheckPath()] : ['', '']
 }
 
 /** The supervisor's one-line answer ("ok" / "fail <what>"), or undefined at EOF or after `waitMs`. */

@@ -4,9 +4,13 @@ import {ARTIFACT_NAMES as N, RESERVED_SUFFIX as R} from '../store/job-paths.js'
  * The detached supervisor: a POSIX sh in its own session and process group (README "Artifacts",
  * "Reliability"). argv: $1 the job's directory, $2 stdin file ('' = /dev/null), $3 timeout seconds
  * ('' = none), $4 grace seconds and $5 the same grace in tenths (for ending what an agent leaves
- * behind and for --timeout's TERM → KILL), $6 node and $7 the redactor script ('' = none), then the
- * agent command. When the job has ended, the redactor scans the job's directory for the values of
- * the secrets it was given and redacts them (README "Secrets"); it reads them from its environment.
+ * behind and for --timeout's TERM → KILL), $6 node and $7 the redactor script ('' = none), $8 the
+ * no-mutation deadline in seconds ('' = none) and $9 its check script, then the agent command. At the
+ * deadline the check (no-mutation-main.ts) compares the worktree with the job's baseline; only if
+ * nothing changed is the marker written and the group ended like --timeout (README "Run budgets");
+ * the check runs without the secrets.
+ * When the job has ended, the redactor scans the job's directory for the values of the secrets it
+ * was given and redacts them (README "Secrets"); it reads them from its environment.
  *
  * Secrets arrive as NAME=value lines on its stdin and are exported only to its children; they never
  * appear in argv or in this shell's /proc environ. The end of stdin is the commit point: the agent is
@@ -24,7 +28,7 @@ import {ARTIFACT_NAMES as N, RESERVED_SUFFIX as R} from '../store/job-paths.js'
 export const SUPERVISOR_SCRIPT = `
 set -f
 umask 077
-d=$1; in=$2; to=$3; g=$4; gt=$5; nd=$6; rs=$7; shift 7
+d=$1; in=$2; to=$3; g=$4; gt=$5; nd=$6; rs=$7; nt=$8; nc=$9; shift 9
 sn=
 while IFS= read -r kv; do case $kv in *=*) export "$kv"; sn="$sn \${kv%%=*}";; esac; done
 kv=
@@ -49,10 +53,13 @@ say ok
 exec >/dev/null 2>&1
 t=
 if [ -n "$to" ]; then ( sp=; trap 'kill $sp; wait $sp; exit 0' USR1; sleep "$to" & sp=$!; wait $sp || exit 0; : > "$d/${N.timeoutMarker}"; trap '' TERM; kill -TERM -$$; sleep "$g" & sp=$!; wait $sp || exit 0; kill -KILL $c ) & t=$!; fi
+nm=
+if [ -n "$nt" ] && [ -n "$nc" ]; then ( for v in $sn; do unset "$v"; done; sp=; trap 'kill $sp; wait $sp; exit 0' USR1; sleep "$nt" & sp=$!; wait $sp || exit 0; "$nd" "$nc" "$d" || exit 0; { : > "$d/${N.noMutationMarker}"; } || exit 0; trap '' TERM; kill -TERM -$$; sleep "$g" & sp=$!; wait $sp || exit 0; kill -KILL $c ) & nm=$!; fi
 while :; do sig=0; wait "$c"; rc=$?; if [ "$sig" = 1 ] && kill -0 "$c"; then continue; fi; break; done
 # the agent is gone: finish the record whatever signal comes (a stop's TERM); children inherit the ignore
 trap '' TERM INT HUP
 [ -n "$t" ] && { kill -USR1 "$t"; wait "$t"; }
+[ -n "$nm" ] && { kill -USR1 "$nm"; wait "$nm"; }
 df=
 times > "$d/${N.cputime}" || df=1
 x=; [ -n "$df" ] && x=" disk_full"

@@ -57,6 +57,7 @@ export const SCHEMAS = {
     required: [
       'beads', 'provider', 'state', 'reason_code', 'started_at', 'duration_sec', 'retries', 'exit_code', 'outcome_state',
       'selected_model', 'fallback_reason', 'execution_mode', 'worktree', 'mutations', 'log_bytes', 'cpu_time_sec', 'pid_age_sec',
+      'max_runtime_sec', 'no_mutation_timeout_sec', 'first_mutation_grace_sec', 'budget_ended_by',
     ],
     properties: {
       beads: d.beads,
@@ -82,6 +83,10 @@ export const SCHEMAS = {
       gates: {type: 'array', items: d.gateResult},
       last_retry: d.lastRetry,
       secret_exposed: {type: 'array', items: {type: 'string'}},
+      max_runtime_sec: {description: 'run budget: start --timeout (null: none)', type: ['number', 'null'], exclusiveMinimum: 0},
+      no_mutation_timeout_sec: {description: 'run budget: start --no-mutation-timeout (null: none)', type: ['number', 'null'], exclusiveMinimum: 0},
+      first_mutation_grace_sec: {description: 'run budget: start --first-mutation-grace (null: none)', type: ['number', 'null'], exclusiveMinimum: 0},
+      budget_ended_by: {description: 'the run budget that ended the job, if one did', type: ['string', 'null'], enum: ['max_runtime', 'no_mutation_timeout', null]},
       ...d.telemetryExtras,
     },
   },
@@ -126,6 +131,8 @@ export const SCHEMAS = {
       retries: d.nonNegInt,
       created_at: d.isoDate,
       timeout_sec: {type: ['number', 'null']},
+      no_mutation_timeout_sec: {type: ['number', 'null'], exclusiveMinimum: 0},
+      first_mutation_grace_sec: {type: ['number', 'null'], exclusiveMinimum: 0},
       blocked: {
         anyOf: [
           {type: 'null'},

@@ -15,6 +15,10 @@ export interface JobMeta {
   retries: number
   created_at: string
   timeout_sec: number | null
+  /** Run budget: end the job if it has changed nothing in its worktree this long after its attempt started (plus the grace). */
+  no_mutation_timeout_sec?: number | null
+  /** Run budget: seconds added to no_mutation_timeout_sec before the judgement. */
+  first_mutation_grace_sec?: number | null
   blocked?: {reason_code: string; at: string} | null
   /** The launch settings start took from its environment, re-used by restart and the watchdog (absent in metas written before them). */
   launch?: LaunchRecord

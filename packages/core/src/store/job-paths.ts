@@ -49,6 +49,8 @@ export interface JobPaths {
   mutation: string
   heartbeat: string
   timeoutMarker: string
+  /** Written by the supervisor's budget check when the job changed nothing within its no-mutation budget. */
+  noMutationMarker: string
   watchdog: string
   cputime: string
   /** Set by `stop` before it signals: who is stopping the job (a symlink, so a full disk cannot refuse it). */
@@ -78,6 +80,7 @@ export const ARTIFACTS = {
   mutation: {name: 'mutation', perAttempt: false, evidence: true},
   heartbeat: {name: 'heartbeat', perAttempt: true, evidence: true},
   timeoutMarker: {name: 'timeout', perAttempt: true, evidence: false},
+  noMutationMarker: {name: 'no-mutation-timeout', perAttempt: true, evidence: false},
   watchdog: {name: 'watchdog', perAttempt: false, evidence: false},
   cputime: {name: 'cputime', perAttempt: true, evidence: false},
   stopping: {name: 'stopping', perAttempt: true, evidence: false},

@@ -19,6 +19,8 @@ export const REASON_CODES = [
   'provider_model_unavailable',
   'provider_unreachable',
   'timeout',
+  /** changed nothing in its worktree within its no-mutation budget (start --no-mutation-timeout) */
+  'no_mutation_timeout',
   'stopped_by_user',
   'monitor_no_rc_file',
   'late_finalize_no_rc',
