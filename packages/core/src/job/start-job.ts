@@ -1,7 +1,9 @@
 import {existsSync, realpathSync, rmSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {DxError, ExitCode} from '../errors.js'
-import type {PreflightReport, ProviderContext, ProviderV1} from '@dx-runner/provider'
+import type {PreflightCheck, PreflightReport, ProviderContext, ProviderV1} from '@dx-runner/provider'
+import {judgePreflight, type PreflightPolicy} from '../profiles/preflight-policy.js'
+import type {Settings, SettingsSources} from '../profiles/settings.js'
 import {allowedPrefixes, isDirectory, isUnder, permissionGate} from '../gates/permission-gate.js'
 import type {GateResult} from '../gates/gate-result.js'
 import {acquireJobLock} from '../store/job-lock.js'
@@ -45,6 +47,19 @@ export interface StartRequest {
   fallbackReason?: string
   /** Models to try when the requested one is unavailable (passed to the provider's model policy). */
   fallbackModels?: string[]
+  /** Per check error|warn, and strict (warnings fail): how the preflight's verdict is judged (profiles/preflight-policy.ts). */
+  preflightPolicy?: PreflightPolicy
+  /** Called once per check a `warn` policy let through (the CLI prints it on stderr). */
+  onPreflightWarning?: (check: PreflightCheck) => void
+  /** The profile the start used, and every resolved setting with its source: recorded in meta. */
+  profile?: {name: string; file: string | null} | null
+  settings?: Settings
+  settingsSources?: SettingsSources
+  /** Per-provider concurrency (owned by the queue: job/…; passed through by start). */
+  concurrency?: {maxParallel: number | null; queueTimeoutSec: number; queue: boolean}
+  /** Run budgets, recorded in meta (enforced elsewhere). */
+  noMutationTimeoutSec?: number
+  firstMutationGraceSec?: number
 }
 
 export interface StartResult {
@@ -97,8 +112,9 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
   const ctx: ProviderContext = {env: req.env, cwd: worktree, timeoutMs: 15_000, ...(req.fallbackModels?.length ? {fallbackModels: req.fallbackModels} : {})}
   const auth = await resolveJobAuth(req.provider, ctx)
   const preflight = await cachedPreflight(req.root, req.provider, ctx, req.preflightTtlSec ?? 300, auth, req.model)
-  if (!preflight.passed) {
-    const failed = preflight.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.detail}`)
+  const verdict = judgePreflight(preflight, req.preflightPolicy)
+  if (verdict.failures.length > 0) {
+    const failed = verdict.failures.map((c) => `${c.name}: ${c.detail}`)
     const why = preflight.reason_code ? ` (${preflight.reason_code})` : ''
     throw new DxError(`preflight failed for ${req.provider.name}${why}: ${failed.join('; ') || 'see dx-runner preflight'}`, {
       // a refused credential is an auth failure whichever check found it
@@ -106,6 +122,11 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
       reasonCode: preflight.reason_code,
     })
   }
+  if (verdict.strictFailures.length > 0) {
+    const named = verdict.strictFailures.map((c) => `${c.name}: ${c.detail}`).join('; ')
+    throw new DxError(`preflight strict for ${req.provider.name}: warnings are failures: ${named}`, {exitCode: ExitCode.preflightFailed})
+  }
+  for (const c of verdict.downgraded) req.onPreflightWarning?.(c)
   const selection = await req.provider.selectModel(ctx, req.model)
 
   const paths = jobPaths(req.root, req.provider.name, beads)
@@ -148,6 +169,9 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
       timeout_sec: req.timeoutSec ?? null,
       blocked: null,
       launch: recordLaunch(req.provider, req.env, auth),
+      ...(req.settings ? {profile: req.profile ?? null, settings: req.settings, settings_sources: req.settingsSources} : {}),
+      ...(req.noMutationTimeoutSec !== undefined ? {no_mutation_timeout_sec: req.noMutationTimeoutSec} : {}),
+      ...(req.firstMutationGraceSec !== undefined ? {first_mutation_grace_sec: req.firstMutationGraceSec} : {}),
     }
     const contract: JobContract = {
       worktree,

@@ -1,4 +1,5 @@
 import * as d from './definitions.js'
+import {PROFILE_SCHEMA} from '../profiles/profile-schema.js'
 
 const draft = 'http://json-schema.org/draft-07/schema#'
 const id = (name: string) => `https://dx-runner.dev/schemas/${name}.schema.json`
@@ -142,6 +143,11 @@ export const SCHEMAS = {
           env: {type: 'object', propertyNames: {pattern: '^[A-Za-z_][A-Za-z0-9_]*$'}, additionalProperties: {type: 'string'}},
         },
       },
+      profile: d.profileRef,
+      settings: d.settings,
+      settings_sources: d.settingsSources,
+      no_mutation_timeout_sec: {type: ['number', 'null']},
+      first_mutation_grace_sec: {type: ['number', 'null']},
     },
   },
   preflight: {
@@ -310,5 +316,46 @@ export const SCHEMAS = {
     $id: id('gate'),
     title: 'dx-runner *-gate --json',
     ...d.gateResult,
+  },
+  /** A profile file (YAML or JSON); draft 2020-12, compiled ahead of time for loading (profiles/profile-validator.generated.ts). */
+  profile: PROFILE_SCHEMA,
+  profiles: {
+    $schema: draft,
+    $id: id('profiles'),
+    title: 'dx-runner profiles --json',
+    type: 'object',
+    additionalProperties: false,
+    required: ['profiles'],
+    properties: {
+      profiles: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'origin', 'file', 'provider', 'description'],
+          properties: {
+            name: {type: 'string'},
+            origin: {type: 'string', enum: ['builtin', 'user', 'file']},
+            file: {type: 'string'},
+            provider: {type: ['string', 'null']},
+            description: {type: ['string', 'null']},
+            error: {type: 'string'},
+          },
+        },
+      },
+    },
+  },
+  settings: {
+    $schema: draft,
+    $id: id('settings'),
+    title: 'dx-runner profiles show --json',
+    type: 'object',
+    additionalProperties: false,
+    required: ['profile', 'settings', 'settings_sources'],
+    properties: {
+      profile: d.profileRef,
+      settings: d.settings,
+      settings_sources: d.settingsSources,
+    },
   },
 } as const
