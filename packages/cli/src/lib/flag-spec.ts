@@ -1,4 +1,4 @@
-import {DEFAULT_WATCHDOG_POLICY, type Thresholds} from '@dx-runner/core'
+import {DEFAULT_WATCHDOG_POLICY, type ThresholdKey} from '@dx-runner/core'
 
 /**
  * Every flag of every command, declared once. From this table come the oclif flags (lib/oclif-flags.ts),
@@ -34,7 +34,7 @@ export interface CommandSpec {
  * and the config file key. The environment variable is how the config file reaches core (see applyConfig).
  */
 export interface ThresholdSetting {
-  key: keyof Thresholds
+  key: ThresholdKey
   env: string
   /** key under "thresholds" in the config file; env-only settings have none */
   config?: string
@@ -58,6 +58,7 @@ export const CONFIG_ENV: readonly {config: string; env: string}[] = [
   ...THRESHOLD_SETTINGS.filter((t) => t.config).map((t) => ({config: `thresholds.${t.config}`, env: t.env})),
   {config: 'log_retention.keep_logs', env: 'DX_RUNNER_KEEP_LOGS'},
   {config: 'default_provider', env: 'DX_RUNNER_DEFAULT_PROVIDER'},
+  {config: 'queue_timeout_sec', env: 'DX_RUNNER_QUEUE_TIMEOUT_SEC'},
 ]
 
 const thresholdFlags: Record<string, FlagSpec> = Object.fromEntries(
@@ -76,6 +77,13 @@ export const HOST_FLAG = {
   description: 'run this command on a configured host over ssh (see `dx-runner hosts`); exit code and output are the host\'s',
   helpGroup: 'REMOTE',
 } as const satisfies FlagSpec
+
+/** start's flags for what a profile sets beyond provider/model/timeout (README "Profiles"). */
+const profileFlags = {
+  profile: {type: 'string', description: 'start settings from this profile: a name (see `dx-runner profiles`) or a .yaml/.yml/.json file; flags win over it (env DX_RUNNER_PROFILE)'},
+  'max-parallel': {type: 'string', description: 'at most this many jobs of the provider at once (env DX_RUNNER_MAX_PARALLEL_<PROVIDER>)'},
+  'queue-timeout': {type: 'string', description: 'seconds to wait for a free slot when the provider is full (env DX_RUNNER_QUEUE_TIMEOUT_SEC)'},
+} as const satisfies Record<string, FlagSpec>
 
 const json = (schema: string) => ({type: 'boolean', description: `print JSON (schema: ${schema})`, default: false}) as const
 const worktree = {type: 'string', description: 'git worktree to examine', required: true} as const
@@ -125,6 +133,23 @@ export const COMMANDS = {
       beads: jobId,
       follow: {type: 'boolean', char: 'f', description: 'keep printing new output until the job ends', default: false},
       lines: {type: 'integer', char: 'n', description: 'lines of existing output to show first', default: 50, min: 0},
+    },
+  },
+  profiles: {
+    flags: {
+      json: json('profiles'),
+    },
+  },
+  'profiles:show': {
+    flags: {
+      provider: {type: 'string', description: 'as start --provider: the value a start given it would use'},
+      model: {type: 'string', description: 'as start --model'},
+      timeout: {type: 'string', description: 'as start --timeout (e.g. 90s, 30m, 2h)'},
+      'fallback-provider': {type: 'string', description: 'as start --fallback-provider'},
+      'fallback-model': {type: 'string', description: 'as start --fallback-model'},
+      'max-parallel': profileFlags['max-parallel'],
+      'queue-timeout': profileFlags['queue-timeout'],
+      json: json('settings'),
     },
   },
   preflight: {
@@ -186,6 +211,7 @@ export const COMMANDS = {
       timeout: {type: 'string', description: 'end the agent after this long (e.g. 90s, 30m, 2h)'},
       'fallback-provider': {type: 'string', description: 'comma-separated providers to try, in order, when --provider cannot serve (credentials or preflight)'},
       'fallback-model': {type: 'string', description: 'comma-separated models to try, in order, when --model (or the default) is unavailable (providers with a model policy: opencode)'},
+      ...profileFlags,
       json: {type: 'boolean', description: 'print the job as JSON', default: false},
     },
   },
