@@ -145,8 +145,9 @@ describe("a job is judged by the thresholds it was started with (health/job-thre
     expect(jobThresholds(observer, meta(2, 'profile')).stallMinutes).to.equal(2)
     expect(jobThresholds(observer, meta(2, 'env')).stallMinutes).to.equal(2)
   })
-  it('a default is not pinned: the observer\'s value stands', () => {
+  it('a default or config value is not pinned: the observer\'s value (its environment over the same config) stands', () => {
     expect(jobThresholds(observer, meta(DEFAULT_THRESHOLDS.stallMinutes, 'default')).stallMinutes).to.equal(20)
+    expect(jobThresholds(observer, meta(3, 'config')).stallMinutes).to.equal(20)
   })
   it('a threshold flag given to the observing command wins', () => {
     expect(jobThresholds({...observer, stallMinutes: 9, fromFlags: ['stallMinutes']}, meta(2, 'profile')).stallMinutes).to.equal(9)

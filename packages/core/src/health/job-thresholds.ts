@@ -8,10 +8,12 @@ const RECORDED: readonly [setting: 'stall_minutes' | 'no_op_minutes' | 'first_ou
   ['first_output_seconds', 'firstOutputSec'],
 ]
 
+/** The sources a start was given a threshold by; config and default values are the observer's own (it reads the same config). */
+const PINNED = new Set(['flag', 'env', 'profile'])
+
 /**
- * The thresholds to judge one job by: the ones it was started with (a flag, env, profile or config
- * value recorded in its meta; a default is not pinned) over the observer's, unless the observer was
- * given that threshold as a flag. Pure.
+ * The thresholds to judge one job by: the ones its start was given (flag, env or profile, recorded
+ * in its meta) over the observer's, unless the observer was given that threshold as a flag. Pure.
  */
 export function jobThresholds(observer: Thresholds, meta: Pick<JobMeta, 'settings' | 'settings_sources'> | undefined): Thresholds {
   if (!meta?.settings || !meta.settings_sources) return observer
@@ -19,7 +21,7 @@ export function jobThresholds(observer: Thresholds, meta: Pick<JobMeta, 'setting
   for (const [setting, key] of RECORDED) {
     const value = meta.settings[setting]
     const source = meta.settings_sources[setting]
-    if (typeof value !== 'number' || source === undefined || source === 'default' || observer.fromFlags?.includes(key)) continue
+    if (typeof value !== 'number' || !PINNED.has(source) || observer.fromFlags?.includes(key)) continue
     out[key] = value
   }
   return out
