@@ -200,7 +200,7 @@ export const COMMANDS = {
     fastPath: true,
     flags: {
       beads: {type: 'string', description: 'job id: 1-64 of [A-Za-z0-9._-], not starting with . or -', required: true},
-      provider: {type: 'string', description: 'provider name (see `dx-runner providers`); default: default_provider from the config file'},
+      provider: {type: 'string', description: 'provider name (see `dx-runner providers`); default: the profile\'s, else default_provider from the config file'},
       'prompt-file': {type: 'string', description: 'readable, non-empty file with the task; - reads it from stdin (kept under <root>/.prompts for restart)', required: true},
       worktree: {type: 'string', description: 'directory the agent works in (default: current directory); must be under an allowed prefix'},
       repo: {type: 'string', description: 'repository name, for reports'},
