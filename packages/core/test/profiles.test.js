@@ -90,6 +90,9 @@ describe('settings resolution: flag > env > profile > config > default, with sou
     ['the run budget from the profile', {}, 'max_runtime_minutes', 30, 'profile'],
     ['the run budget from --timeout', {flags: {max_runtime_minutes: 1.5}}, 'max_runtime_minutes', 1.5, 'flag'],
     ['a setting only profiles have, from its default', {}, 'gates_baseline', 'optional', 'default'],
+    ["--provider naming another provider leaves the profile's model out", {flags: {provider: 'gemini'}}, 'model', null, 'default'],
+    ["--provider naming another provider keeps the profile's other values", {flags: {provider: 'gemini'}}, 'stall_minutes', 7, 'profile'],
+    ["--provider naming the profile's own provider keeps its model", {flags: {provider: 'cc-glm'}}, 'model', 'p-model', 'profile'],
   ]
   for (const [what, over, key, value, source] of table) {
     it(what, () => {

@@ -27,6 +27,9 @@ export const DEFAULT_SETTINGS: Settings = {
   file_budget: null,
 }
 
+/** The profile's `provider.*` values, which mean something only for the provider it names. */
+const PROVIDER_BOUND: readonly SettingKey[] = ['model', 'allow_model_override', 'fallback_providers', 'fallback_models']
+
 /** `DX_RUNNER_MAX_PARALLEL_CC_GLM`: the provider's name upper-cased, `-` as `_`. */
 export const maxParallelEnv = (provider: string) => `DX_RUNNER_MAX_PARALLEL_${provider.toUpperCase().replace(/-/g, '_')}`
 
@@ -95,7 +98,8 @@ export interface SettingsInputs {
 /**
  * Every start setting and where it came from: flag > env > profile > config > default. The provider
  * is resolved first (the other layers depend on it); DX_RUNNER_DEFAULT_PROVIDER is a default, so a
- * profile naming its provider wins over it. Pure.
+ * profile naming its provider wins over it; when a flag picks another provider, the profile's
+ * provider.* values (model, fallbacks, allow_model_override) do not apply. Pure.
  */
 export function resolveSettings(i: SettingsInputs): {settings: Settings; sources: SettingsSources} {
   const defaults = i.defaults ?? DEFAULT_SETTINGS
@@ -115,6 +119,10 @@ export function resolveSettings(i: SettingsInputs): {settings: Settings; sources
     return [defaults[key], 'default']
   }
   const [provider, providerSource] = pick('provider', null) as [string | null, SettingSource]
+  // a profile's model and fallbacks are its provider's: a --provider naming another one leaves them out
+  if (fromProfile.provider !== undefined && provider !== fromProfile.provider) {
+    for (const key of PROVIDER_BOUND) delete fromProfile[key]
+  }
   const settings = {provider} as Record<SettingKey, unknown>
   const sources = {provider: providerSource} as SettingsSources
   for (const key of Object.keys(defaults) as SettingKey[]) {
