@@ -6,8 +6,9 @@ import {tryFastPath} from '../dist/fast-path.js'
 import {thresholdsFrom} from '../dist/lib/thresholds.js'
 
 const commandsDir = new URL('../dist/commands/', import.meta.url)
-const ids = readdirSync(commandsDir).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3)).sort()
-const load = async (id) => (await import(new URL(`${id}.js`, commandsDir))).default
+// oclif ids: commands/<id>.js, a topic's commands/<topic>/index.js (<topic>) and commands/<topic>/<cmd>.js (<topic>:<cmd>)
+const ids = readdirSync(commandsDir, {recursive: true}).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3).replace(/\/index$/, '').replace(/\//g, ':')).sort()
+const load = async (id) => (await import(new URL(`${id.replace(/:/g, '/')}${COMMANDS[id] && readdirSync(commandsDir).includes(id) ? '/index' : ''}.js`, commandsDir))).default
 
 /** What a declared oclif flag does, in the spec's terms; the type is found by parsing "7". */
 async function described(flag) {

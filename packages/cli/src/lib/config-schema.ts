@@ -18,6 +18,8 @@ export const CONFIG_SCHEMA = {
     default_provider: {type: 'string', minLength: 1},
     fallback_providers: {type: 'object', additionalProperties: {type: 'array', items: {type: 'string', minLength: 1}}},
     fallback_models: {type: 'object', additionalProperties: {type: 'array', items: {type: 'string', minLength: 1}}},
+    max_parallel: {type: 'object', additionalProperties: {type: 'integer', minimum: 1}},
+    queue_timeout_sec: {type: 'number', minimum: 0},
     thresholds: {
       type: 'object',
       additionalProperties: false,

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://dx-runner.dev/schemas/config.json","title":"dx-runner config","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"artifact_root":{"type":"string","minLength":1,"pattern":"^/"},"allowed_prefixes":{"type":"array","items":{"type":"string","minLength":1,"pattern":"^/"}},"default_provider":{"type":"string","minLength":1},"fallback_providers":{"type":"object","additionalProperties":{"type":"array","items":{"type":"string","minLength":1}}},"fallback_models":{"type":"object","additionalProperties":{"type":"array","items":{"type":"string","minLength":1}}},"thresholds":{"type":"object","additionalProperties":false,"properties":{"stall_minutes":{"type":"number","minimum":0},"no_op_minutes":{"type":"number","minimum":0},"first_output_seconds":{"type":"number","minimum":0},"rc_grace_seconds":{"type":"number","minimum":0}}},"log_retention":{"type":"object","additionalProperties":false,"properties":{"keep_logs":{"type":"integer","minimum":1}}},"hosts":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["ssh"],"properties":{"ssh":{"type":"string","minLength":1,"pattern":"^[^-\\s]"},"dx_runner":{"type":"string","minLength":1},"dx_runner_home":{"type":"string","minLength":1},"ssh_config":{"type":"string","minLength":1},"connect_timeout_seconds":{"type":"number","minimum":1}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://dx-runner.dev/schemas/config.json","title":"dx-runner config","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"artifact_root":{"type":"string","minLength":1,"pattern":"^/"},"allowed_prefixes":{"type":"array","items":{"type":"string","minLength":1,"pattern":"^/"}},"default_provider":{"type":"string","minLength":1},"fallback_providers":{"type":"object","additionalProperties":{"type":"array","items":{"type":"string","minLength":1}}},"fallback_models":{"type":"object","additionalProperties":{"type":"array","items":{"type":"string","minLength":1}}},"max_parallel":{"type":"object","additionalProperties":{"type":"integer","minimum":1}},"queue_timeout_sec":{"type":"number","minimum":0},"thresholds":{"type":"object","additionalProperties":false,"properties":{"stall_minutes":{"type":"number","minimum":0},"no_op_minutes":{"type":"number","minimum":0},"first_output_seconds":{"type":"number","minimum":0},"rc_grace_seconds":{"type":"number","minimum":0}}},"log_retention":{"type":"object","additionalProperties":false,"properties":{"keep_logs":{"type":"integer","minimum":1}}},"hosts":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["ssh"],"properties":{"ssh":{"type":"string","minLength":1,"pattern":"^[^-\\s]"},"dx_runner":{"type":"string","minLength":1},"dx_runner_home":{"type":"string","minLength":1},"ssh_config":{"type":"string","minLength":1},"connect_timeout_seconds":{"type":"number","minimum":1}}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const pattern4 = new RegExp("^/", "u");
 const pattern6 = new RegExp("^[^-\\s]", "u");
@@ -267,12 +267,13 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.thresholds !== undefined){
-let data11 = data.thresholds;
+if(data.max_parallel !== undefined){
+let data11 = data.max_parallel;
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 for(const key3 in data11){
-if(!((((key3 === "stall_minutes") || (key3 === "no_op_minutes")) || (key3 === "first_output_seconds")) || (key3 === "rc_grace_seconds"))){
-const err19 = {instancePath:instancePath+"/thresholds",schemaPath:"#/properties/thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+let data12 = data11[key3];
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+const err19 = {instancePath:instancePath+"/max_parallel/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/max_parallel/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -281,12 +282,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-if(data11.stall_minutes !== undefined){
-let data12 = data11.stall_minutes;
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 < 0 || isNaN(data12)){
-const err20 = {instancePath:instancePath+"/thresholds/stall_minutes",schemaPath:"#/properties/thresholds/properties/stall_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data12 < 1 || isNaN(data12)){
+const err20 = {instancePath:instancePath+"/max_parallel/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/max_parallel/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -296,8 +294,10 @@ vErrors.push(err20);
 errors++;
 }
 }
+}
+}
 else {
-const err21 = {instancePath:instancePath+"/thresholds/stall_minutes",schemaPath:"#/properties/thresholds/properties/stall_minutes/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err21 = {instancePath:instancePath+"/max_parallel",schemaPath:"#/properties/max_parallel/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -307,11 +307,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data11.no_op_minutes !== undefined){
-let data13 = data11.no_op_minutes;
+if(data.queue_timeout_sec !== undefined){
+let data13 = data.queue_timeout_sec;
 if((typeof data13 == "number") && (isFinite(data13))){
 if(data13 < 0 || isNaN(data13)){
-const err22 = {instancePath:instancePath+"/thresholds/no_op_minutes",schemaPath:"#/properties/thresholds/properties/no_op_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err22 = {instancePath:instancePath+"/queue_timeout_sec",schemaPath:"#/properties/queue_timeout_sec/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -322,7 +322,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/thresholds/no_op_minutes",schemaPath:"#/properties/thresholds/properties/no_op_minutes/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err23 = {instancePath:instancePath+"/queue_timeout_sec",schemaPath:"#/properties/queue_timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -332,11 +332,12 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data11.first_output_seconds !== undefined){
-let data14 = data11.first_output_seconds;
-if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 < 0 || isNaN(data14)){
-const err24 = {instancePath:instancePath+"/thresholds/first_output_seconds",schemaPath:"#/properties/thresholds/properties/first_output_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data.thresholds !== undefined){
+let data14 = data.thresholds;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key4 in data14){
+if(!((((key4 === "stall_minutes") || (key4 === "no_op_minutes")) || (key4 === "first_output_seconds")) || (key4 === "rc_grace_seconds"))){
+const err24 = {instancePath:instancePath+"/thresholds",schemaPath:"#/properties/thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -346,8 +347,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-else {
-const err25 = {instancePath:instancePath+"/thresholds/first_output_seconds",schemaPath:"#/properties/thresholds/properties/first_output_seconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data14.stall_minutes !== undefined){
+let data15 = data14.stall_minutes;
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 < 0 || isNaN(data15)){
+const err25 = {instancePath:instancePath+"/thresholds/stall_minutes",schemaPath:"#/properties/thresholds/properties/stall_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -357,11 +361,8 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data11.rc_grace_seconds !== undefined){
-let data15 = data11.rc_grace_seconds;
-if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 < 0 || isNaN(data15)){
-const err26 = {instancePath:instancePath+"/thresholds/rc_grace_seconds",schemaPath:"#/properties/thresholds/properties/rc_grace_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err26 = {instancePath:instancePath+"/thresholds/stall_minutes",schemaPath:"#/properties/thresholds/properties/stall_minutes/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -371,8 +372,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-else {
-const err27 = {instancePath:instancePath+"/thresholds/rc_grace_seconds",schemaPath:"#/properties/thresholds/properties/rc_grace_seconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data14.no_op_minutes !== undefined){
+let data16 = data14.no_op_minutes;
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 < 0 || isNaN(data16)){
+const err27 = {instancePath:instancePath+"/thresholds/no_op_minutes",schemaPath:"#/properties/thresholds/properties/no_op_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -382,9 +386,8 @@ vErrors.push(err27);
 errors++;
 }
 }
-}
 else {
-const err28 = {instancePath:instancePath+"/thresholds",schemaPath:"#/properties/thresholds/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err28 = {instancePath:instancePath+"/thresholds/no_op_minutes",schemaPath:"#/properties/thresholds/properties/no_op_minutes/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -394,12 +397,11 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.log_retention !== undefined){
-let data16 = data.log_retention;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-for(const key4 in data16){
-if(!(key4 === "keep_logs")){
-const err29 = {instancePath:instancePath+"/log_retention",schemaPath:"#/properties/log_retention/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data14.first_output_seconds !== undefined){
+let data17 = data14.first_output_seconds;
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 < 0 || isNaN(data17)){
+const err29 = {instancePath:instancePath+"/thresholds/first_output_seconds",schemaPath:"#/properties/thresholds/properties/first_output_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -409,10 +411,8 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data16.keep_logs !== undefined){
-let data17 = data16.keep_logs;
-if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err30 = {instancePath:instancePath+"/log_retention/keep_logs",schemaPath:"#/properties/log_retention/properties/keep_logs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err30 = {instancePath:instancePath+"/thresholds/first_output_seconds",schemaPath:"#/properties/thresholds/properties/first_output_seconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -421,9 +421,12 @@ vErrors.push(err30);
 }
 errors++;
 }
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 < 1 || isNaN(data17)){
-const err31 = {instancePath:instancePath+"/log_retention/keep_logs",schemaPath:"#/properties/log_retention/properties/keep_logs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data14.rc_grace_seconds !== undefined){
+let data18 = data14.rc_grace_seconds;
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 < 0 || isNaN(data18)){
+const err31 = {instancePath:instancePath+"/thresholds/rc_grace_seconds",schemaPath:"#/properties/thresholds/properties/rc_grace_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -433,10 +436,8 @@ vErrors.push(err31);
 errors++;
 }
 }
-}
-}
 else {
-const err32 = {instancePath:instancePath+"/log_retention",schemaPath:"#/properties/log_retention/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err32 = {instancePath:instancePath+"/thresholds/rc_grace_seconds",schemaPath:"#/properties/thresholds/properties/rc_grace_seconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -446,14 +447,9 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data.hosts !== undefined){
-let data18 = data.hosts;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-for(const key5 in data18){
-let data19 = data18[key5];
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-if(data19.ssh === undefined){
-const err33 = {instancePath:instancePath+"/hosts/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/hosts/additionalProperties/required",keyword:"required",params:{missingProperty: "ssh"},message:"must have required property '"+"ssh"+"'"};
+}
+else {
+const err33 = {instancePath:instancePath+"/thresholds",schemaPath:"#/properties/thresholds/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -462,9 +458,13 @@ vErrors.push(err33);
 }
 errors++;
 }
-for(const key6 in data19){
-if(!(((((key6 === "ssh") || (key6 === "dx_runner")) || (key6 === "dx_runner_home")) || (key6 === "ssh_config")) || (key6 === "connect_timeout_seconds"))){
-const err34 = {instancePath:instancePath+"/hosts/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/hosts/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+}
+if(data.log_retention !== undefined){
+let data19 = data.log_retention;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+for(const key5 in data19){
+if(!(key5 === "keep_logs")){
+const err34 = {instancePath:instancePath+"/log_retention",schemaPath:"#/properties/log_retention/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -474,11 +474,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data19.ssh !== undefined){
-let data20 = data19.ssh;
-if(typeof data20 === "string"){
-if(data20.length < 1){
-const err35 = {instancePath:instancePath+"/hosts/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data19.keep_logs !== undefined){
+let data20 = data19.keep_logs;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err35 = {instancePath:instancePath+"/log_retention/keep_logs",schemaPath:"#/properties/log_retention/properties/keep_logs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -487,8 +486,9 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(!pattern6.test(data20)){
-const err36 = {instancePath:instancePath+"/hosts/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh/pattern",keyword:"pattern",params:{pattern: "^[^-\\s]"},message:"must match pattern \""+"^[^-\\s]"+"\""};
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 < 1 || isNaN(data20)){
+const err36 = {instancePath:instancePath+"/log_retention/keep_logs",schemaPath:"#/properties/log_retention/properties/keep_logs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -498,8 +498,10 @@ vErrors.push(err36);
 errors++;
 }
 }
+}
+}
 else {
-const err37 = {instancePath:instancePath+"/hosts/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err37 = {instancePath:instancePath+"/log_retention",schemaPath:"#/properties/log_retention/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -509,11 +511,14 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data19.dx_runner !== undefined){
-let data21 = data19.dx_runner;
-if(typeof data21 === "string"){
-if(data21.length < 1){
-const err38 = {instancePath:instancePath+"/hosts/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/dx_runner",schemaPath:"#/properties/hosts/additionalProperties/properties/dx_runner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.hosts !== undefined){
+let data21 = data.hosts;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+for(const key6 in data21){
+let data22 = data21[key6];
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.ssh === undefined){
+const err38 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/hosts/additionalProperties/required",keyword:"required",params:{missingProperty: "ssh"},message:"must have required property '"+"ssh"+"'"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -522,9 +527,9 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-else {
-const err39 = {instancePath:instancePath+"/hosts/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/dx_runner",schemaPath:"#/properties/hosts/additionalProperties/properties/dx_runner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key7 in data22){
+if(!(((((key7 === "ssh") || (key7 === "dx_runner")) || (key7 === "dx_runner_home")) || (key7 === "ssh_config")) || (key7 === "connect_timeout_seconds"))){
+const err39 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/hosts/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -534,11 +539,11 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data19.dx_runner_home !== undefined){
-let data22 = data19.dx_runner_home;
-if(typeof data22 === "string"){
-if(data22.length < 1){
-const err40 = {instancePath:instancePath+"/hosts/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/dx_runner_home",schemaPath:"#/properties/hosts/additionalProperties/properties/dx_runner_home/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data22.ssh !== undefined){
+let data23 = data22.ssh;
+if(typeof data23 === "string"){
+if(data23.length < 1){
+const err40 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -547,9 +552,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-}
-else {
-const err41 = {instancePath:instancePath+"/hosts/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/dx_runner_home",schemaPath:"#/properties/hosts/additionalProperties/properties/dx_runner_home/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern6.test(data23)){
+const err41 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh/pattern",keyword:"pattern",params:{pattern: "^[^-\\s]"},message:"must match pattern \""+"^[^-\\s]"+"\""};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -559,11 +563,8 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data19.ssh_config !== undefined){
-let data23 = data19.ssh_config;
-if(typeof data23 === "string"){
-if(data23.length < 1){
-const err42 = {instancePath:instancePath+"/hosts/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh_config",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh_config/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err42 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -573,8 +574,11 @@ vErrors.push(err42);
 errors++;
 }
 }
-else {
-const err43 = {instancePath:instancePath+"/hosts/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh_config",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh_config/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data22.dx_runner !== undefined){
+let data24 = data22.dx_runner;
+if(typeof data24 === "string"){
+if(data24.length < 1){
+const err43 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/dx_runner",schemaPath:"#/properties/hosts/additionalProperties/properties/dx_runner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -584,11 +588,8 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data19.connect_timeout_seconds !== undefined){
-let data24 = data19.connect_timeout_seconds;
-if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 < 1 || isNaN(data24)){
-const err44 = {instancePath:instancePath+"/hosts/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout_seconds",schemaPath:"#/properties/hosts/additionalProperties/properties/connect_timeout_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+const err44 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/dx_runner",schemaPath:"#/properties/hosts/additionalProperties/properties/dx_runner/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -598,8 +599,11 @@ vErrors.push(err44);
 errors++;
 }
 }
-else {
-const err45 = {instancePath:instancePath+"/hosts/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout_seconds",schemaPath:"#/properties/hosts/additionalProperties/properties/connect_timeout_seconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data22.dx_runner_home !== undefined){
+let data25 = data22.dx_runner_home;
+if(typeof data25 === "string"){
+if(data25.length < 1){
+const err45 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/dx_runner_home",schemaPath:"#/properties/hosts/additionalProperties/properties/dx_runner_home/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -609,9 +613,8 @@ vErrors.push(err45);
 errors++;
 }
 }
-}
 else {
-const err46 = {instancePath:instancePath+"/hosts/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/hosts/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err46 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/dx_runner_home",schemaPath:"#/properties/hosts/additionalProperties/properties/dx_runner_home/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -621,9 +624,11 @@ vErrors.push(err46);
 errors++;
 }
 }
-}
-else {
-const err47 = {instancePath:instancePath+"/hosts",schemaPath:"#/properties/hosts/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data22.ssh_config !== undefined){
+let data26 = data22.ssh_config;
+if(typeof data26 === "string"){
+if(data26.length < 1){
+const err47 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh_config",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh_config/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -633,14 +638,74 @@ vErrors.push(err47);
 errors++;
 }
 }
-}
 else {
-const err48 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err48 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh_config",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh_config/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err48];
 }
 else {
 vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data22.connect_timeout_seconds !== undefined){
+let data27 = data22.connect_timeout_seconds;
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 < 1 || isNaN(data27)){
+const err49 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout_seconds",schemaPath:"#/properties/hosts/additionalProperties/properties/connect_timeout_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+else {
+const err50 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout_seconds",schemaPath:"#/properties/hosts/additionalProperties/properties/connect_timeout_seconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/hosts/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/hosts",schemaPath:"#/properties/hosts/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+}
+else {
+const err53 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
 }
 errors++;
 }

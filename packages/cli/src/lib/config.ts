@@ -15,6 +15,10 @@ export interface DxConfig {
   fallback_providers?: Record<string, string[]>
   /** Per provider: the models to try when the requested one is unavailable (as --fallback-model). */
   fallback_models?: Record<string, string[]>
+  /** Per provider: how many of its jobs may run at once (as DX_RUNNER_MAX_PARALLEL_<PROVIDER>). */
+  max_parallel?: Record<string, number>
+  /** How long a start waits for a free slot (as DX_RUNNER_QUEUE_TIMEOUT_SEC). */
+  queue_timeout_sec?: number
   thresholds?: {first_output_seconds?: number; stall_minutes?: number; no_op_minutes?: number; rc_grace_seconds?: number}
   log_retention?: {keep_logs?: number}
   /** Machines `--host <name>` dispatches to over ssh (see lib/remote.ts). */
@@ -66,6 +70,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): {config: DxConfig; path?: st
  */
 const CURRENT = Symbol.for('dx-runner.config')
 const holder = globalThis as unknown as Record<symbol, DxConfig | undefined>
+/** The environment variables applyConfig set from the config file (same globalThis reason): their values are the config's, not the user's environment. */
+const SET_FROM_CONFIG = Symbol.for('dx-runner.config-env')
+const setFromConfig = globalThis as unknown as Record<symbol, Set<string> | undefined>
+
+/** The variables applyConfig filled in from the config file (empty before). */
+export function envFromConfig(): ReadonlySet<string> {
+  return setFromConfig[SET_FROM_CONFIG] ?? new Set()
+}
 
 /** The config loaded by applyConfig (empty before). */
 export function getConfig(): DxConfig {
@@ -80,8 +92,11 @@ export function getConfig(): DxConfig {
 export function applyConfig(env: NodeJS.ProcessEnv): DxConfig {
   const {config} = loadConfig(env)
   holder[CURRENT] = config
+  const set = (setFromConfig[SET_FROM_CONFIG] ??= new Set())
   const setDefault = (name: string, value: string | number | undefined) => {
-    if (value !== undefined && (env[name] === undefined || env[name] === '')) env[name] = String(value)
+    if (value === undefined || (env[name] !== undefined && env[name] !== '')) return
+    env[name] = String(value)
+    set.add(name)
   }
   for (const {config: key, env: name} of CONFIG_ENV) setDefault(name, valueAt(config, key))
   if (config.allowed_prefixes?.length) env.DX_RUNNER_ALLOWED_PREFIXES = [env.DX_RUNNER_ALLOWED_PREFIXES, ...config.allowed_prefixes].filter(Boolean).join(':')

@@ -1,4 +1,4 @@
-import {DEFAULT_WATCHDOG_POLICY, type Thresholds} from '@dx-runner/core'
+import {DEFAULT_WATCHDOG_POLICY, type ThresholdKey} from '@dx-runner/core'
 
 /**
  * Every flag of every command, declared once. From this table come the oclif flags (lib/oclif-flags.ts),
@@ -34,7 +34,7 @@ export interface CommandSpec {
  * and the config file key. The environment variable is how the config file reaches core (see applyConfig).
  */
 export interface ThresholdSetting {
-  key: keyof Thresholds
+  key: ThresholdKey
   env: string
   /** key under "thresholds" in the config file; env-only settings have none */
   config?: string
@@ -58,6 +58,7 @@ export const CONFIG_ENV: readonly {config: string; env: string}[] = [
   ...THRESHOLD_SETTINGS.filter((t) => t.config).map((t) => ({config: `thresholds.${t.config}`, env: t.env})),
   {config: 'log_retention.keep_logs', env: 'DX_RUNNER_KEEP_LOGS'},
   {config: 'default_provider', env: 'DX_RUNNER_DEFAULT_PROVIDER'},
+  {config: 'queue_timeout_sec', env: 'DX_RUNNER_QUEUE_TIMEOUT_SEC'},
 ]
 
 const thresholdFlags: Record<string, FlagSpec> = Object.fromEntries(
@@ -76,6 +77,19 @@ export const HOST_FLAG = {
   description: 'run this command on a configured host over ssh (see `dx-runner hosts`); exit code and output are the host\'s',
   helpGroup: 'REMOTE',
 } as const satisfies FlagSpec
+
+/** start's run budgets beyond --timeout (README "Run budgets"); `profiles show` takes them too. */
+const budgetFlags = {
+  'no-mutation-timeout': {type: 'string', description: 'end the agent if it has changed nothing in its worktree this long after it started (e.g. 10m): reason no_mutation_timeout'},
+  'first-mutation-grace': {type: 'string', description: 'delay the --no-mutation-timeout judgement by this long (e.g. 5m)'},
+} as const satisfies Record<string, FlagSpec>
+
+/** start's flags for what a profile sets beyond provider/model/timeout (README "Profiles"). */
+const profileFlags = {
+  profile: {type: 'string', description: 'start settings from this profile: a name (see `dx-runner profiles`) or a .yaml/.yml/.json file; flags win over it (env DX_RUNNER_PROFILE)'},
+  'max-parallel': {type: 'string', description: 'at most this many jobs of the provider at once (env DX_RUNNER_MAX_PARALLEL_<PROVIDER>)'},
+  'queue-timeout': {type: 'string', description: 'seconds to wait for a free slot when the provider is full (env DX_RUNNER_QUEUE_TIMEOUT_SEC)'},
+} as const satisfies Record<string, FlagSpec>
 
 const json = (schema: string) => ({type: 'boolean', description: `print JSON (schema: ${schema})`, default: false}) as const
 const worktree = {type: 'string', description: 'git worktree to examine', required: true} as const
@@ -127,6 +141,24 @@ export const COMMANDS = {
       lines: {type: 'integer', char: 'n', description: 'lines of existing output to show first', default: 50, min: 0},
     },
   },
+  profiles: {
+    flags: {
+      json: json('profiles'),
+    },
+  },
+  'profiles:show': {
+    flags: {
+      provider: {type: 'string', description: 'as start --provider: the value a start given it would use'},
+      model: {type: 'string', description: 'as start --model'},
+      timeout: {type: 'string', description: 'as start --timeout (e.g. 90s, 30m, 2h)'},
+      'fallback-provider': {type: 'string', description: 'as start --fallback-provider'},
+      'fallback-model': {type: 'string', description: 'as start --fallback-model'},
+      'max-parallel': profileFlags['max-parallel'],
+      'queue-timeout': profileFlags['queue-timeout'],
+      ...budgetFlags,
+      json: json('settings'),
+    },
+  },
   preflight: {
     remote: true,
     flags: {
@@ -175,7 +207,7 @@ export const COMMANDS = {
     fastPath: true,
     flags: {
       beads: {type: 'string', description: 'job id: 1-64 of [A-Za-z0-9._-], not starting with . or -', required: true},
-      provider: {type: 'string', description: 'provider name (see `dx-runner providers`); default: default_provider from the config file'},
+      provider: {type: 'string', description: 'provider name (see `dx-runner providers`); default: the profile\'s, else default_provider from the config file'},
       'prompt-file': {type: 'string', description: 'readable, non-empty file with the task; - reads it from stdin (kept under <root>/.prompts for restart)', required: true},
       worktree: {type: 'string', description: 'directory the agent works in (default: current directory); must be under an allowed prefix'},
       repo: {type: 'string', description: 'repository name, for reports'},
@@ -184,10 +216,10 @@ export const COMMANDS = {
       'required-baseline': {type: 'string', description: 'commit that must be HEAD or an ancestor of HEAD'},
       'feature-key': {type: 'string', description: 'Feature-Key trailer every commit of the job must carry (recorded in .contract)'},
       timeout: {type: 'string', description: 'end the agent after this long (e.g. 90s, 30m, 2h): the max_runtime budget, reason timeout'},
-      'no-mutation-timeout': {type: 'string', description: 'end the agent if it has changed nothing in its worktree this long after it started (e.g. 10m): reason no_mutation_timeout'},
-      'first-mutation-grace': {type: 'string', description: 'delay the --no-mutation-timeout judgement by this long (e.g. 5m)'},
+      ...budgetFlags,
       'fallback-provider': {type: 'string', description: 'comma-separated providers to try, in order, when --provider cannot serve (credentials or preflight)'},
       'fallback-model': {type: 'string', description: 'comma-separated models to try, in order, when --model (or the default) is unavailable (providers with a model policy: opencode)'},
+      ...profileFlags,
       json: {type: 'boolean', description: 'print the job as JSON', default: false},
     },
   },

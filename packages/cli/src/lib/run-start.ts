@@ -2,10 +2,11 @@ import {randomBytes} from 'node:crypto'
 import {rmdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {
-  artifactRoot, baselineGate, DxError, ensureDir, ExitCode, parseDuration, startJob, stdinPromptDir, validateBeadsId, writeFileAtomic,
-  type GateResult, type ProviderV1, type StartResult,
+  artifactRoot, baselineGate, DxError, ensureDir, ExitCode, startJob, stdinPromptDir, validateBeadsId, writeFileAtomic,
+  type GateResult, type LoadedProfile, type ProviderV1, type Settings, type StartResult,
 } from '@dx-runner/core'
 import {getConfig} from './config.js'
+import {checkProfileProvider, startSettings} from './start-settings.js'
 import type {LoadedProviders} from './providers.js'
 import {launchDoc} from './views.js'
 import {printable} from './printable.js'
@@ -26,13 +27,14 @@ export interface StartFlags {
   timeout?: string
   'no-mutation-timeout'?: string
   'first-mutation-grace'?: string
+  profile?: string
+  'max-parallel'?: string
+  'queue-timeout'?: string
   json?: boolean
 }
 
 /** Exit codes after which the next provider may take the job: its credentials or its preflight failed. */
 const FALL_THROUGH = new Set<number>([ExitCode.authFailed, ExitCode.tokenFile, ExitCode.preflightFailed])
-
-const splitList = (v: string | undefined): string[] => (v ?? '').split(',').map((n) => n.trim()).filter(Boolean)
 
 function whyNot(error: DxError): string {
   if (error.reasonCode) return error.reasonCode
@@ -80,16 +82,18 @@ async function readStdinPrompt(): Promise<string> {
 }
 
 async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedProviders>): Promise<string> {
-  const timeoutSec = flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout)
-  const budgets = runBudgets(flags)
   const config = getConfig()
-  const primary = flags.provider ?? process.env.DX_RUNNER_DEFAULT_PROVIDER
-  if (!primary) throw new DxError('missing --provider (or set default_provider in the config file)', {exitCode: ExitCode.general})
+  const {profile, settings, sources} = await startSettings(flags, process.env, process.cwd())
+  const primary = settings.provider
+  if (!primary) throw new DxError('missing --provider (or set default_provider in the config file, or use a --profile that names one)', {exitCode: ExitCode.general})
+  checkProfilePolicy(flags, profile, settings)
   const loaded = await providers()
-  const fallbacks = flags['fallback-provider'] === undefined ? (config.fallback_providers?.[primary] ?? []) : splitList(flags['fallback-provider'])
-  const fallbackModels = flags['fallback-model'] === undefined ? config.fallback_models?.[primary] : splitList(flags['fallback-model'])
-  const chain = [primary, ...fallbacks].map((n) => loaded.get(n))
+  checkProfileProvider(profile, (n) => loaded.find(n) !== undefined, () => [...loaded.registry.providers.keys()].sort())
+  const chain = [primary, ...settings.fallback_providers].map((n) => loaded.get(n))
   const required = flags['required-baseline']
+  const minutesToSec = (m: number | null) => (m === null ? undefined : Math.round(m * 60_000) / 1000)
+  const timeoutSec = minutesToSec(settings.max_runtime_minutes)
+  const noMutationTimeoutSec = minutesToSec(settings.no_mutation_timeout_minutes)
   const startWith = (provider: ProviderV1, fallbackReason: string | undefined) =>
     startJob({
       root: artifactRoot(),
@@ -99,16 +103,23 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
       promptFile: flags['prompt-file'],
       worktree: flags.worktree,
       repo: flags.repo,
-      model: provider.name === primary ? flags.model : undefined,
-      fallbackModels: provider.name === primary ? fallbackModels : config.fallback_models?.[provider.name],
+      model: provider.name === primary ? (settings.model ?? undefined) : undefined,
+      fallbackModels: provider.name === primary ? (sources.fallback_models === 'default' ? undefined : settings.fallback_models) : config.fallback_models?.[provider.name],
       pty: flags.pty ?? false,
       requiredBaseline: required,
       featureKey: flags['feature-key'],
       timeoutSec,
-      ...budgets,
       env: process.env,
       cwd: process.cwd(),
       gates: required ? async (wt): Promise<GateResult[]> => [await baselineGate(wt, required)] : undefined,
+      preflightPolicy: {strict: settings.preflight_strict, checks: settings.preflight_checks},
+      onPreflightWarning: (c) => process.stderr.write(`dx-runner: warning: preflight check ${printable(c.name)} failed, allowed by the profile (warn): ${printable(c.detail)}\n`),
+      profile: profile ? {name: profile.name, file: profile.file} : null,
+      settings,
+      settingsSources: sources,
+      ...(noMutationTimeoutSec !== undefined ? {noMutationTimeoutSec} : {}),
+      ...(settings.first_mutation_grace_seconds !== null ? {firstMutationGraceSec: settings.first_mutation_grace_seconds} : {}),
+      concurrency: {maxParallel: settings.max_parallel, queueTimeoutSec: settings.queue_timeout_sec, queue: false},
     })
 
   const failures: string[] = []
@@ -127,18 +138,23 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
   throw new DxError(`no provider could take the job (${failures.join('; ')}); last: ${last.message}`, {exitCode: last.exitCode, reasonCode: last.reasonCode})
 }
 
-/** The no-mutation budget from the flags (README "Run budgets"); profiles feed the same two fields. */
-function runBudgets(flags: StartFlags): {noMutationTimeoutSec?: number; firstMutationGraceSec?: number} {
-  const nm = flags['no-mutation-timeout']
-  const grace = flags['first-mutation-grace']
-  return {
-    ...(nm === undefined ? {} : {noMutationTimeoutSec: parseDuration('--no-mutation-timeout', nm)}),
-    ...(grace === undefined ? {} : {firstMutationGraceSec: parseDuration('--first-mutation-grace', grace)}),
-  }
-}
-
 function finish(r: StartResult, flags: StartFlags): string {
   const doc = launchDoc(r.meta, r.paths, r.launched, r.meta.created_at)
   emit({doc, text: lines(printable(`started ${doc.beads} provider=${doc.provider} pid=${doc.pid} model=${doc.selected_model}${doc.fallback_reason === 'none' ? '' : ` fallback="${doc.fallback_reason}"`} log=${doc.log_file}`))}, flags.json === true)
   return `preflight ${r.preflight.checks.map((c) => `${c.name}=${c.status}`).join(' ')}; supervisor ${r.launched.monitor.pid}, agent ${r.launched.agent.pid}`
+}
+
+/** What the profile forbids: another --model when it pins the model, a start without a gate it requires. Exit 1, nothing launched. */
+function checkProfilePolicy(flags: StartFlags, profile: LoadedProfile | undefined, settings: Settings): void {
+  if (!profile) return
+  const pinned = profile.profile.provider?.model
+  if (settings.allow_model_override === false && flags.model !== undefined && flags.model !== pinned) {
+    throw new DxError(`profile ${profile.file}: provider.allow_model_override is false: --model ${flags.model} is not allowed${pinned ? ` (the profile's model is ${pinned})` : ''}`, {exitCode: ExitCode.general})
+  }
+  if (settings.gates_baseline === 'required' && !flags['required-baseline']) {
+    throw new DxError(`profile ${profile.file}: gates.baseline is required: give --required-baseline <commit>`, {exitCode: ExitCode.general})
+  }
+  if (settings.gates_feature_key === 'required' && !flags['feature-key']) {
+    throw new DxError(`profile ${profile.file}: gates.feature_key is required: give --feature-key <key>`, {exitCode: ExitCode.general})
+  }
 }

@@ -14,7 +14,11 @@ export interface Thresholds {
   cpuProgressRatio: number
   /** Re-count worktree mutations at most this often per job. */
   mutationIntervalSec: number
+  /** The thresholds the observing command was given as flags: these win over the ones a job recorded at start (job-thresholds.ts). */
+  fromFlags?: readonly ThresholdKey[]
 }
+
+export type ThresholdKey = Exclude<keyof Thresholds, 'fromFlags'>
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
   firstOutputSec: 60,
@@ -25,7 +29,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   mutationIntervalSec: 5,
 }
 
-const ENV_NAMES: Record<keyof Thresholds, string> = {
+const ENV_NAMES: Record<ThresholdKey, string> = {
   firstOutputSec: 'DX_RUNNER_FIRST_OUTPUT_SECONDS',
   stallMinutes: 'DX_RUNNER_STALL_MINUTES',
   noOpMinutes: 'DX_RUNNER_NO_OP_MINUTES',
@@ -44,13 +48,15 @@ export function parseThreshold(name: string, raw: string): number {
 }
 
 /** Defaults, overridden by environment, overridden by explicit values (flags). */
-export function resolveThresholds(env: NodeJS.ProcessEnv, explicit: Partial<Thresholds> = {}): Thresholds {
+export function resolveThresholds(env: NodeJS.ProcessEnv, explicit: Partial<Record<ThresholdKey, number>> = {}): Thresholds {
   const t: Thresholds = {...DEFAULT_THRESHOLDS}
-  for (const key of Object.keys(ENV_NAMES) as (keyof Thresholds)[]) {
+  for (const key of Object.keys(ENV_NAMES) as ThresholdKey[]) {
     const raw = env[ENV_NAMES[key]]
     if (raw !== undefined && raw !== '') t[key] = parseThreshold(ENV_NAMES[key], raw)
     const v = explicit[key]
     if (v !== undefined) t[key] = v
   }
+  const fromFlags = (Object.keys(ENV_NAMES) as ThresholdKey[]).filter((k) => explicit[k] !== undefined)
+  if (fromFlags.length > 0) t.fromFlags = fromFlags
   return t
 }

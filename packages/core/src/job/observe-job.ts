@@ -1,6 +1,7 @@
 import type {ProviderV1} from '@dx-runner/provider'
 import {decideObservation, type JobView} from '../health/decide-observation.js'
 import type {Thresholds} from '../health/thresholds.js'
+import {jobThresholds} from '../health/job-thresholds.js'
 import {applyObservation} from './apply-observation.js'
 import type {JobPaths} from '../store/job-paths.js'
 import {gatherFacts} from './observe-facts.js'
@@ -26,8 +27,10 @@ export interface ObserveContext {
 /** Observe one job: gather its facts, decide what it is and what to record, and record it. */
 export async function observeJob(paths: JobPaths, ctx: ObserveContext): Promise<JobView> {
   const facts = await gatherFacts(paths, ctx)
-  const {view, actions} = decideObservation(facts, {thresholds: ctx.thresholds, may: OBSERVERS[ctx.observer]})
-  return applyObservation(facts, view, actions, ctx.thresholds)
+  // a job is judged by the thresholds it was started with, unless this command was given them as flags
+  const thresholds = jobThresholds(ctx.thresholds, facts.meta)
+  const {view, actions} = decideObservation(facts, {thresholds, may: OBSERVERS[ctx.observer]})
+  return applyObservation(facts, view, actions, thresholds)
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

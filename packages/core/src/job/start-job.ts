@@ -1,7 +1,9 @@
 import {existsSync, realpathSync, rmSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {DxError, ExitCode} from '../errors.js'
-import type {PreflightReport, ProviderContext, ProviderV1} from '@dx-runner/provider'
+import type {PreflightCheck, PreflightReport, ProviderContext, ProviderV1} from '@dx-runner/provider'
+import {judgePreflight, type PreflightPolicy} from '../profiles/preflight-policy.js'
+import type {Settings, SettingsSources} from '../profiles/settings.js'
 import {allowedPrefixes, isDirectory, isUnder, permissionGate} from '../gates/permission-gate.js'
 import type {GateResult} from '../gates/gate-result.js'
 import {acquireJobLock} from '../store/job-lock.js'
@@ -49,6 +51,16 @@ export interface StartRequest {
   fallbackReason?: string
   /** Models to try when the requested one is unavailable (passed to the provider's model policy). */
   fallbackModels?: string[]
+  /** Per check error|warn, and strict (warnings fail): how the preflight's verdict is judged (profiles/preflight-policy.ts). */
+  preflightPolicy?: PreflightPolicy
+  /** Called once per check a `warn` policy let through (the CLI prints it on stderr). */
+  onPreflightWarning?: (check: PreflightCheck) => void
+  /** The profile the start used, and every resolved setting with its source: recorded in meta. */
+  profile?: {name: string; file: string | null} | null
+  settings?: Settings
+  settingsSources?: SettingsSources
+  /** Per-provider concurrency (owned by the queue: job/…; passed through by start). */
+  concurrency?: {maxParallel: number | null; queueTimeoutSec: number; queue: boolean}
 }
 
 export interface StartResult {
@@ -86,7 +98,7 @@ function resolveWorktree(raw: string | undefined, cwd: string, prefixes: string[
 /** The run budgets a caller gave are positive durations (README "Run budgets"). */
 function checkBudgets(req: Pick<StartRequest, 'noMutationTimeoutSec' | 'firstMutationGraceSec'>): void {
   if (req.noMutationTimeoutSec !== undefined && !(req.noMutationTimeoutSec > 0)) throw new DxError('invalid --no-mutation-timeout: expected a positive duration such as 90s, 30m or 2h')
-  if (req.firstMutationGraceSec !== undefined && !(req.firstMutationGraceSec > 0)) throw new DxError('invalid --first-mutation-grace: expected a positive duration such as 90s, 30m or 2h')
+  if (req.firstMutationGraceSec !== undefined && !(req.firstMutationGraceSec >= 0)) throw new DxError('invalid --first-mutation-grace: expected a duration such as 0s, 90s, 30m or 2h')
 }
 
 /** Validate, gate, preflight, register and launch. Nothing is written before every check passed. */
@@ -108,8 +120,9 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
   const ctx: ProviderContext = {env: req.env, cwd: worktree, timeoutMs: 15_000, ...(req.fallbackModels?.length ? {fallbackModels: req.fallbackModels} : {})}
   const auth = await resolveJobAuth(req.provider, ctx)
   const preflight = await cachedPreflight(req.root, req.provider, ctx, req.preflightTtlSec ?? 300, auth, req.model)
-  if (!preflight.passed) {
-    const failed = preflight.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.detail}`)
+  const verdict = judgePreflight(preflight, req.preflightPolicy)
+  if (verdict.failures.length > 0) {
+    const failed = verdict.failures.map((c) => `${c.name}: ${c.detail}`)
     const why = preflight.reason_code ? ` (${preflight.reason_code})` : ''
     throw new DxError(`preflight failed for ${req.provider.name}${why}: ${failed.join('; ') || 'see dx-runner preflight'}`, {
       // a refused credential is an auth failure whichever check found it
@@ -117,6 +130,11 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
       reasonCode: preflight.reason_code,
     })
   }
+  if (verdict.strictFailures.length > 0) {
+    const named = verdict.strictFailures.map((c) => `${c.name}: ${c.detail}`).join('; ')
+    throw new DxError(`preflight strict for ${req.provider.name}: warnings are failures: ${named}`, {exitCode: ExitCode.preflightFailed})
+  }
+  for (const c of verdict.downgraded) req.onPreflightWarning?.(c)
   const selection = await req.provider.selectModel(ctx, req.model)
 
   const paths = jobPaths(req.root, req.provider.name, beads)
@@ -161,6 +179,7 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
       first_mutation_grace_sec: req.firstMutationGraceSec ?? null,
       blocked: null,
       launch: recordLaunch(req.provider, req.env, auth),
+      ...(req.settings ? {profile: req.profile ?? null, settings: req.settings, settings_sources: req.settingsSources} : {}),
     }
     const contract: JobContract = {
       worktree,

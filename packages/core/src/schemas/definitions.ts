@@ -52,3 +52,56 @@ export const gateResult = {
     details: {type: 'object'},
   },
 } as const
+
+const names = {type: 'array', items: {type: 'string'}} as const
+const nullableNumber = {type: ['number', 'null']} as const
+const gatePolicy = {type: 'string', enum: ['required', 'optional']} as const
+
+/** Every resolved start setting (profiles/settings.ts): meta.settings and `profiles show`. */
+export const settings = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'provider', 'model', 'allow_model_override', 'fallback_providers', 'fallback_models', 'max_parallel', 'queue_timeout_sec', 'max_runtime_minutes',
+    'no_mutation_timeout_minutes', 'first_mutation_grace_seconds', 'stall_minutes', 'no_op_minutes', 'first_output_seconds', 'preflight_strict',
+    'preflight_checks', 'gates_baseline', 'gates_feature_key', 'allowed_paths', 'mutation_budget', 'file_budget',
+  ],
+  properties: {
+    provider: {type: ['string', 'null']},
+    model: {type: ['string', 'null']},
+    allow_model_override: {type: 'boolean'},
+    fallback_providers: names,
+    fallback_models: names,
+    max_parallel: {anyOf: [{type: 'integer', minimum: 1}, {type: 'null'}]},
+    queue_timeout_sec: {type: 'number', minimum: 0},
+    max_runtime_minutes: nullableNumber,
+    no_mutation_timeout_minutes: nullableNumber,
+    first_mutation_grace_seconds: nullableNumber,
+    stall_minutes: {type: 'number', minimum: 0},
+    no_op_minutes: {type: 'number', minimum: 0},
+    first_output_seconds: {type: 'number', minimum: 0},
+    preflight_strict: {type: 'boolean'},
+    preflight_checks: {type: 'object', additionalProperties: {type: 'string', enum: ['error', 'warn']}},
+    gates_baseline: gatePolicy,
+    gates_feature_key: gatePolicy,
+    allowed_paths: {anyOf: [names, {type: 'null'}]},
+    mutation_budget: {anyOf: [nonNegInt, {type: 'null'}]},
+    file_budget: {anyOf: [nonNegInt, {type: 'null'}]},
+  },
+} as const
+
+/** Where each setting came from. */
+export const settingsSources = {
+  type: 'object',
+  additionalProperties: false,
+  required: settings.required,
+  properties: Object.fromEntries(settings.required.map((k) => [k, {type: 'string', enum: ['flag', 'env', 'profile', 'config', 'default']}])),
+} as const
+
+/** The profile a job or a `profiles show` used. */
+export const profileRef = {
+  anyOf: [
+    {type: 'null'},
+    {type: 'object', additionalProperties: false, required: ['name', 'file'], properties: {name: {type: 'string'}, file: {type: ['string', 'null']}}},
+  ],
+} as const

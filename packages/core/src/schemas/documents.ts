@@ -1,4 +1,5 @@
 import * as d from './definitions.js'
+import {PROFILE_SCHEMA} from '../profiles/profile-schema.js'
 
 const draft = 'http://json-schema.org/draft-07/schema#'
 const id = (name: string) => `https://dx-runner.dev/schemas/${name}.schema.json`
@@ -85,7 +86,7 @@ export const SCHEMAS = {
       secret_exposed: {type: 'array', items: {type: 'string'}},
       max_runtime_sec: {description: 'run budget: start --timeout (null: none)', type: ['number', 'null'], exclusiveMinimum: 0},
       no_mutation_timeout_sec: {description: 'run budget: start --no-mutation-timeout (null: none)', type: ['number', 'null'], exclusiveMinimum: 0},
-      first_mutation_grace_sec: {description: 'run budget: start --first-mutation-grace (null: none)', type: ['number', 'null'], exclusiveMinimum: 0},
+      first_mutation_grace_sec: {description: 'run budget: start --first-mutation-grace (null: none)', type: ['number', 'null'], minimum: 0},
       budget_ended_by: {description: 'the run budget that ended the job, if one did', type: ['string', 'null'], enum: ['max_runtime', 'no_mutation_timeout', null]},
       ...d.telemetryExtras,
     },
@@ -132,7 +133,7 @@ export const SCHEMAS = {
       created_at: d.isoDate,
       timeout_sec: {type: ['number', 'null']},
       no_mutation_timeout_sec: {type: ['number', 'null'], exclusiveMinimum: 0},
-      first_mutation_grace_sec: {type: ['number', 'null'], exclusiveMinimum: 0},
+      first_mutation_grace_sec: {type: ['number', 'null'], minimum: 0},
       blocked: {
         anyOf: [
           {type: 'null'},
@@ -149,6 +150,9 @@ export const SCHEMAS = {
           env: {type: 'object', propertyNames: {pattern: '^[A-Za-z_][A-Za-z0-9_]*$'}, additionalProperties: {type: 'string'}},
         },
       },
+      profile: d.profileRef,
+      settings: d.settings,
+      settings_sources: d.settingsSources,
     },
   },
   preflight: {
@@ -317,5 +321,46 @@ export const SCHEMAS = {
     $id: id('gate'),
     title: 'dx-runner *-gate --json',
     ...d.gateResult,
+  },
+  /** A profile file (YAML or JSON); draft 2020-12, compiled ahead of time for loading (profiles/profile-validator.generated.ts). */
+  profile: PROFILE_SCHEMA,
+  profiles: {
+    $schema: draft,
+    $id: id('profiles'),
+    title: 'dx-runner profiles --json',
+    type: 'object',
+    additionalProperties: false,
+    required: ['profiles'],
+    properties: {
+      profiles: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'origin', 'file', 'provider', 'description'],
+          properties: {
+            name: {type: 'string'},
+            origin: {type: 'string', enum: ['builtin', 'user', 'file']},
+            file: {type: 'string'},
+            provider: {type: ['string', 'null']},
+            description: {type: ['string', 'null']},
+            error: {type: 'string'},
+          },
+        },
+      },
+    },
+  },
+  settings: {
+    $schema: draft,
+    $id: id('settings'),
+    title: 'dx-runner profiles show --json',
+    type: 'object',
+    additionalProperties: false,
+    required: ['profile', 'settings', 'settings_sources'],
+    properties: {
+      profile: d.profileRef,
+      settings: d.settings,
+      settings_sources: d.settingsSources,
+    },
   },
 } as const

@@ -12,6 +12,7 @@ export function loadSchema(name: SchemaName): object {
 type Validator = ((doc: unknown) => boolean) & {errors?: {instancePath: string; message?: string}[] | null}
 const compiled = new Map<SchemaName, Validator>()
 let ajvInstance: {compile(schema: object): Validator} | undefined
+let ajv2020Instance: {compile(schema: object): Validator} | undefined
 
 /** Validate a document against its schema; returns readable errors (empty when valid). ajv is loaded on first use. */
 export async function validateDocument(name: SchemaName, doc: unknown): Promise<string[]> {
@@ -23,7 +24,13 @@ export async function validateDocument(name: SchemaName, doc: unknown): Promise<
   }
   let v = compiled.get(name)
   if (!v) {
-    v = ajvInstance.compile(loadSchema(name))
+    const schema = loadSchema(name) as {$schema?: string}
+    // the profile file's schema is draft 2020-12 (as the config's); the documents are draft-07
+    if (schema.$schema?.includes('2020-12') && !ajv2020Instance) {
+      const {default: Ajv2020} = (await import('ajv/dist/2020.js')) as unknown as {default: new (o: object) => {compile(s: object): Validator}}
+      ajv2020Instance = new Ajv2020({allErrors: true, strict: true})
+    }
+    v = (schema.$schema?.includes('2020-12') ? ajv2020Instance! : ajvInstance).compile(schema)
     compiled.set(name, v)
   }
   return v(doc) ? [] : (v.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'invalid'}`)

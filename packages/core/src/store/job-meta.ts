@@ -1,4 +1,5 @@
 import type {LaunchRecord} from '../job/launch-settings.js'
+import type {Settings, SettingsSources} from '../profiles/settings.js'
 
 /** <provider>/<beads>/meta: what the job is. Written once at start; restart changes only `retries` (and `blocked` via the watchdog). */
 export interface JobMeta {
@@ -22,6 +23,12 @@ export interface JobMeta {
   blocked?: {reason_code: string; at: string} | null
   /** The launch settings start took from its environment, re-used by restart and the watchdog (absent in metas written before them). */
   launch?: LaunchRecord
+  /** The profile start was given (`--profile`): its name and file; null without one. */
+  profile?: {name: string; file: string | null} | null
+  /** Every start setting as resolved (README "Profiles"); restart and the watchdog reuse them, and observers judge the job by its thresholds. */
+  settings?: Settings
+  /** Where each of `settings` came from: flag, env, profile, config or default. */
+  settings_sources?: SettingsSources
 }
 
 /** <provider>/<beads>/contract: what the job promised. */
