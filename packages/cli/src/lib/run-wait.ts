@@ -1,0 +1,172 @@
+import {
+  artifactRoot,
+  DxError,
+  findJob,
+  isWaitFor,
+  listJobs,
+  parseDuration,
+  validateBeadsId,
+  WAIT_FOR,
+  WAIT_POLL_MS,
+  WAIT_SETTLE_MS,
+  waitExitCode,
+  waitIsOver,
+  waitJobCode,
+  watchJobFiles,
+  type JobPaths,
+  type JobView,
+  type Thresholds,
+  type WaitFor,
+} from '@dx-runner/core'
+import {observeAll} from './observe.js'
+import {printable} from './printable.js'
+import type {ProvidersFor} from './run-status.js'
+import type {Result} from './output.js'
+
+export interface WaitFlags {
+  beads?: string
+  all?: boolean
+  for?: string
+  timeout?: string
+}
+
+/** One job of `wait --json` (schema: wait). */
+export interface WaitJob {
+  beads: string
+  provider: string
+  state: string
+  reason_code: string
+  exit_code: string
+  done: boolean
+  done_at: string | null
+  code: number | null
+}
+
+export interface WaitDoc {
+  for: WaitFor
+  started_at: string
+  finished_at: string
+  timed_out: boolean
+  exit_code: number
+  jobs: WaitJob[]
+}
+
+/** `--beads a,b,c`: each id checked, duplicates dropped, in the order given. */
+export function parseBeadsList(raw: string): string[] {
+  const ids = raw.split(',').map((s) => s.trim())
+  if (ids.some((id) => id === '')) throw new DxError(`invalid --beads ${JSON.stringify(raw)}: expected comma-separated job ids`)
+  return [...new Set(ids.map((id) => validateBeadsId(id)))]
+}
+
+interface WaitPlan {
+  waitFor: WaitFor
+  timeoutMs?: number
+  ids?: string[]
+}
+
+/** The flags checked before anything is read: one of --beads / --all, a known --for, a positive --timeout. */
+export function waitPlan(flags: WaitFlags): WaitPlan {
+  if (flags.beads !== undefined && flags.all) throw new DxError('--beads and --all do not go together: name the jobs or take them all')
+  if (flags.beads === undefined && !flags.all) throw new DxError('name the jobs to wait for: --beads a,b,c or --all')
+  const waitFor = flags.for ?? 'terminal'
+  if (!isWaitFor(waitFor)) throw new DxError(`invalid --for ${JSON.stringify(waitFor)}: expected ${WAIT_FOR.join(', ')}`)
+  const timeoutMs = flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout) * 1000
+  return {waitFor, timeoutMs, ids: flags.beads === undefined ? undefined : parseBeadsList(flags.beads)}
+}
+
+/** The line `wait` prints for a job as it is done: check's line. */
+export function waitLine(j: WaitJob): string {
+  return `${printable(`${j.beads} ${j.state} ${j.reason_code}`)}${j.exit_code === '-' ? '' : ` rc=${j.exit_code}`}\n`
+}
+
+function fromView(v: JobView): Pick<WaitJob, 'provider' | 'state' | 'reason_code' | 'exit_code'> {
+  return {provider: v.provider, state: v.state, reason_code: v.reason_code, exit_code: v.exit_code === null ? '-' : String(v.exit_code)}
+}
+
+/**
+ * `wait`: observe the jobs as status does (observer `wait`) until each is done or the time-out runs
+ * out. Between observations it sleeps on file events (watchJobFiles) with a slow poll as backstop.
+ * `onDone` gets each job as it is done; the result's exit code is waitExitCode's.
+ */
+export async function runWait(flags: WaitFlags, providers: ProvidersFor, thresholds: Thresholds, onDone: (job: WaitJob) => void): Promise<Result<WaitDoc>> {
+  const plan = waitPlan(flags)
+  const startedAt = new Date()
+  const deadline = plan.timeoutMs === undefined ? Infinity : startedAt.getTime() + plan.timeoutMs
+  const root = artifactRoot()
+  const jobs: WaitJob[] = []
+  const pending = new Map<WaitJob, JobPaths>()
+  const blank = {state: 'missing', reason_code: 'no_metadata', exit_code: '-', done: false, done_at: null, code: null}
+  const finish = (j: WaitJob, at: Date) => {
+    Object.assign(j, {done: true, done_at: at.toISOString(), code: waitJobCode(j.state)})
+    pending.delete(j)
+    onDone(j)
+  }
+  if (plan.ids) {
+    for (const beads of plan.ids) {
+      const paths = findJob(root, beads)
+      const j: WaitJob = {beads, provider: paths?.provider ?? '-', ...blank}
+      jobs.push(j)
+      if (paths) pending.set(j, paths)
+      else finish(j, startedAt)
+    }
+  } else {
+    for (const paths of listJobs(root)) {
+      const j: WaitJob = {beads: paths.beads, provider: paths.provider, ...blank}
+      jobs.push(j)
+      pending.set(j, paths)
+    }
+  }
+
+  if (pending.size > 0) {
+    const loaded = await providers([...new Set([...pending.values()].map((p) => p.provider))])
+    let dirty = true
+    let wakeSleeper: (() => void) | undefined
+    const wake = () => {
+      dirty = true
+      wakeSleeper?.()
+    }
+    const close = watchJobFiles([...pending.values()], wake, {withLog: plan.waitFor === 'healthy'})
+    try {
+      for (;;) {
+        if (dirty) {
+          dirty = false
+          const batch = [...pending.entries()]
+          const views = await observeAll('wait', batch.map(([, p]) => p), loaded, thresholds)
+          const at = new Date()
+          batch.forEach(([j], i) => {
+            Object.assign(j, fromView(views[i]))
+            if (waitIsOver(j.state, plan.waitFor)) finish(j, at)
+          })
+        }
+        if (pending.size === 0 || Date.now() >= deadline) break
+        // sleep until a file event (then let the burst settle), the poll, or the deadline
+        await new Promise<void>((resolve) => {
+          const left = deadline - Date.now()
+          const poll = setTimeout(() => ((dirty = true), resolve()), Math.min(WAIT_POLL_MS, left))
+          wakeSleeper = () => {
+            wakeSleeper = undefined
+            clearTimeout(poll)
+            setTimeout(resolve, Math.min(WAIT_SETTLE_MS, Math.max(0, deadline - Date.now())))
+          }
+          if (dirty) wakeSleeper()
+        })
+        wakeSleeper = undefined
+        // the deadline: one last look, so a job that ended on time counts
+        if (Date.now() >= deadline) dirty = true
+      }
+    } finally {
+      close()
+    }
+  }
+
+  const finishedAt = new Date()
+  const exitCode = waitExitCode(jobs)
+  const doc: WaitDoc = {for: plan.waitFor, started_at: startedAt.toISOString(), finished_at: finishedAt.toISOString(), timed_out: pending.size > 0, exit_code: exitCode, jobs}
+  return {doc, text: jobs.length === 0 ? 'no jobs\n' : '', exitCode}
+}
+
+/** The stderr line of a time-out: the jobs not done, each with where it was. */
+export function timedOutLine(doc: WaitDoc, timeout: string): string {
+  const left = doc.jobs.filter((j) => !j.done).map((j) => `${j.beads} (${j.state})`)
+  return printable(`wait timed out after ${timeout}; not done: ${left.join(', ')}`)
+}
