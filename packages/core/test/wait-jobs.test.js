@@ -53,3 +53,16 @@ describe('wait: when a job is done and what wait exits with', () => {
     expect(waitExitCode([{done: false, state: 'launching'}])).to.equal(124)
   })
 })
+
+describe('wait: the backstop poll keeps its CPU under its share', () => {
+  it('polls every WAIT_POLL_MS while a round is cheap, later when a round costs more than WAIT_POLL_CPU_SHARE allows, never later than WAIT_POLL_MAX_MS', async () => {
+    const {nextPollMs, WAIT_POLL_MS, WAIT_POLL_MAX_MS, WAIT_POLL_CPU_SHARE} = await import('../dist/index.js')
+    expect([WAIT_POLL_MS, WAIT_POLL_MAX_MS, WAIT_POLL_CPU_SHARE]).to.deep.equal([5000, 60_000, 0.005])
+    expect(nextPollMs(0)).to.equal(5000)
+    expect(nextPollMs(10)).to.equal(5000)
+    // 100 ms of CPU a round: every 20 s is 0.5 % of a core
+    expect(nextPollMs(100)).to.equal(20_000)
+    expect(nextPollMs(1000)).to.equal(60_000)
+    expect(nextPollMs(Number.NaN)).to.equal(60_000)
+  })
+})

@@ -9,8 +9,12 @@ export type WaitFor = (typeof WAIT_FOR)[number]
 /** States a job does not leave by itself. Any other state, known or not (`queued`, a future one), is not terminal. */
 export const TERMINAL_STATES: ReadonlySet<string> = new Set<HealthState>(['exited_ok', 'exited_err', 'no_op', 'blocked', 'missing'])
 
-/** The backstop poll of `wait`: time-based verdicts (stalled, an agent gone without an rc) and missed file events. */
-export const WAIT_POLL_MS = 3000
+/** The backstop poll of `wait` at its most frequent: time-based verdicts (stalled, an agent gone without an rc) and missed file events. */
+export const WAIT_POLL_MS = 5000
+/** ... and at its least frequent. */
+export const WAIT_POLL_MAX_MS = 60_000
+/** The share of a core the poll may take: a round that costs more makes the next one later. */
+export const WAIT_POLL_CPU_SHARE = 0.005
 /** File events are gathered this long before one observation (an exit writes several files at once). */
 export const WAIT_SETTLE_MS = 100
 
@@ -43,4 +47,14 @@ export function waitExitCode(jobs: readonly {done: boolean; state: string}[]): n
     if (WAIT_CODE_ORDER.indexOf(code) < WAIT_CODE_ORDER.indexOf(worst)) worst = code
   }
   return worst
+}
+
+/**
+ * When the next poll comes: WAIT_POLL_MS, or later when the last full round cost so much CPU (own and
+ * children's, git included) that polling sooner would take more than WAIT_POLL_CPU_SHARE of a core;
+ * never later than WAIT_POLL_MAX_MS. Pure.
+ */
+export function nextPollMs(roundCpuMs: number): number {
+  const budgeted = roundCpuMs / WAIT_POLL_CPU_SHARE
+  return Math.round(Math.min(WAIT_POLL_MAX_MS, Math.max(WAIT_POLL_MS, Number.isFinite(budgeted) ? budgeted : WAIT_POLL_MAX_MS)))
 }

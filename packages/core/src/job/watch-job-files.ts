@@ -6,30 +6,35 @@ import type {JobPaths} from '../store/job-paths.js'
 const ENDING_FILES = ['rc', 'outcome', 'meta', 'pid', 'monitorPid', 'stopping'] as const
 
 /**
- * Call `wake` when a job's ending files change (inotify through fs.watch: no CPU while nothing
+ * Call `wake(job)` when a job's ending files change (inotify through fs.watch: no CPU while nothing
  * happens), or a job's directory appears or goes in its provider directory (prune). `withLog` adds the
  * log (for waiting on `healthy`). Files observers write themselves (heartbeat, mutation) are not
  * watched, so looking never wakes the looker. A directory that cannot be watched (gone, no inotify
  * left) is simply not watched: the caller's poll covers it. Returns close().
  */
-export function watchJobFiles(jobs: readonly JobPaths[], wake: () => void, opts: {withLog?: boolean} = {}): () => void {
-  const names = new Map<string, Set<string>>()
-  const add = (dir: string, name: string) => {
-    let set = names.get(dir)
-    if (!set) names.set(dir, (set = new Set()))
-    set.add(name)
+export function watchJobFiles(jobs: readonly JobPaths[], wake: (job?: JobPaths) => void, opts: {withLog?: boolean} = {}): () => void {
+  // directory → file name → the job it belongs to
+  const names = new Map<string, Map<string, JobPaths>>()
+  const add = (dir: string, name: string, job: JobPaths) => {
+    let m = names.get(dir)
+    if (!m) names.set(dir, (m = new Map()))
+    m.set(name, job)
   }
   for (const p of jobs) {
-    for (const k of ENDING_FILES) add(p.dir, basename(p[k]))
-    if (opts.withLog) add(p.dir, basename(p.log))
-    if (p.dir !== p.providerDir) add(p.providerDir, basename(p.dir))
+    for (const k of ENDING_FILES) add(p.dir, basename(p[k]), p)
+    if (opts.withLog) add(p.dir, basename(p.log), p)
+    if (p.dir !== p.providerDir) add(p.providerDir, basename(p.dir), p)
   }
   const watchers: FSWatcher[] = []
   for (const [dir, wanted] of names) {
     try {
       const w = watch(dir, (_event, file) => {
-        // no name: Linux gives one, but a platform that does not still wakes us
-        if (file === null || wanted.has(String(file))) wake()
+        // no name: Linux gives one, but a platform that does not still wakes us (for every job)
+        if (file === null) wake()
+        else {
+          const job = wanted.get(String(file))
+          if (job) wake(job)
+        }
       })
       w.on('error', () => w.close())
       watchers.push(w)
