@@ -8,7 +8,7 @@ export default class Wait extends DxCommand {
   static description =
     'Waits until every job named by --beads (or every job in the root when it starts, with --all) is terminal: exited_ok, exited_err, no_op, blocked or missing; with --for healthy / --for stalled, also done in that state. Prints one line per job as it is done (--json: one document at the end).\n' +
     'Exit: the most serious `check` code over the jobs: 3 (exited_err, blocked, missing; an id with no job is missing at once) > 23 (no_op) > 2 (stalled) > 0. 124 when --timeout runs out first; stderr names the jobs not done.\n' +
-    'Sleeps on file events (inotify) with a poll every 3 s as backstop; it looks at jobs exactly as `status` does, and records what it learns like status.'
+    'Sleeps on file events (inotify) with a poll as backstop (every 5 s, less often when a round costs more than 0.5 % of a core, at most 60 s apart); it looks at jobs exactly as `status` does, and records what it learns like status.'
   static examples = ['<%= config.bin %> wait --beads bd-1,bd-2', '<%= config.bin %> wait --all --timeout 30m --json', '<%= config.bin %> wait --beads bd-1 --for healthy --timeout 2m']
   static flags = commandFlags('wait')
 

@@ -4,6 +4,7 @@ import {
   findJob,
   isWaitFor,
   listJobs,
+  nextPollMs,
   parseDuration,
   validateBeadsId,
   WAIT_FOR,
@@ -18,6 +19,7 @@ import {
   type Thresholds,
   type WaitFor,
 } from '@dx-runner/core'
+import {readFileSync} from 'node:fs'
 import {observeAll} from './observe.js'
 import {printable} from './printable.js'
 import type {ProvidersFor} from './run-status.js'
@@ -74,6 +76,18 @@ export function waitPlan(flags: WaitFlags): WaitPlan {
   return {waitFor, timeoutMs, ids: flags.beads === undefined ? undefined : parseBeadsList(flags.beads)}
 }
 
+/** CPU ms this process has used, with the children it waited for (git): what a round of observation costs. */
+function cpuMs(): number {
+  const u = process.cpuUsage()
+  let children = 0
+  try {
+    const f = readFileSync('/proc/self/stat', 'latin1').split(') ')[1].split(' ')
+    // fields 16 and 17 (cutime, cstime), in clock ticks of 10 ms
+    children = (Number(f[13]) + Number(f[14])) * 10
+  } catch {}
+  return (u.user + u.system) / 1000 + (Number.isFinite(children) ? children : 0)
+}
+
 /** The line `wait` prints for a job as it is done: check's line. */
 export function waitLine(j: WaitJob): string {
   return `${printable(`${j.beads} ${j.state} ${j.reason_code}`)}${j.exit_code === '-' ? '' : ` rc=${j.exit_code}`}\n`
@@ -119,40 +133,53 @@ export async function runWait(flags: WaitFlags, providers: ProvidersFor, thresho
 
   if (pending.size > 0) {
     const loaded = await providers([...new Set([...pending.values()].map((p) => p.provider))])
-    let dirty = true
+    const byPaths = new Map([...pending.entries()].map(([j, p]) => [p, j]))
+    // what the next round looks at: every pending job (the poll, a nameless event) or the ones whose files changed
+    let pollDue = true
+    const touched = new Set<WaitJob>()
+    let pollMs = WAIT_POLL_MS
+    let cold = true
     let wakeSleeper: (() => void) | undefined
-    const wake = () => {
-      dirty = true
+    const wake = (paths?: JobPaths) => {
+      const j = paths ? byPaths.get(paths) : undefined
+      if (!paths) pollDue = true
+      else if (j && pending.has(j)) touched.add(j)
+      else return
       wakeSleeper?.()
     }
     const close = watchJobFiles([...pending.values()], wake, {withLog: plan.waitFor === 'healthy'})
     try {
       for (;;) {
-        if (dirty) {
-          dirty = false
-          const batch = [...pending.entries()]
+        if (pollDue || touched.size > 0) {
+          const full = pollDue
+          const batch = full ? [...pending.entries()] : [...touched].filter((j) => pending.has(j)).map((j) => [j, pending.get(j)!] as const)
+          pollDue = false
+          touched.clear()
+          const cpu0 = cpuMs()
           const views = await observeAll('wait', batch.map(([, p]) => p), loaded, thresholds)
           const at = new Date()
           batch.forEach(([j], i) => {
             Object.assign(j, fromView(views[i]))
             if (waitIsOver(j.state, plan.waitFor)) finish(j, at)
           })
+          // the first round runs cold (modules compiled on first use): its cost says little about the next
+          if (full && !cold) pollMs = nextPollMs(cpuMs() - cpu0)
+          cold = false
         }
         if (pending.size === 0 || Date.now() >= deadline) break
         // sleep until a file event (then let the burst settle), the poll, or the deadline
         await new Promise<void>((resolve) => {
-          const left = deadline - Date.now()
-          const poll = setTimeout(() => ((dirty = true), resolve()), Math.min(WAIT_POLL_MS, left))
+          const poll = setTimeout(() => ((pollDue = true), resolve()), Math.min(pollMs, deadline - Date.now()))
           wakeSleeper = () => {
             wakeSleeper = undefined
             clearTimeout(poll)
             setTimeout(resolve, Math.min(WAIT_SETTLE_MS, Math.max(0, deadline - Date.now())))
           }
-          if (dirty) wakeSleeper()
+          if (touched.size > 0 || pollDue) wakeSleeper()
         })
         wakeSleeper = undefined
         // the deadline: one last look, so a job that ended on time counts
-        if (Date.now() >= deadline) dirty = true
+        if (Date.now() >= deadline) pollDue = true
       }
     } finally {
       close()
