@@ -2,10 +2,13 @@
 // fake `claude`s running their prompt as sh (helpers.fakeAgent): cheap, and each ends exactly when the test says.
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {execFileSync} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir, userInfo} from 'node:os'
+import {dirname, join} from 'node:path'
 import {validateDocument} from '@dx-runner/core'
-import {BIN, CLAUDE_OK, fakeAgent, jobFile, sandbox, stopGroup, waitFor} from './helpers.js'
+import {BIN, CLAUDE_OK, fakeAgent, groupAlive, jobFile, monitorPids, NODE_BIN, sandbox, stopGroup, waitFor} from './helpers.js'
+import {generateKey, startSshServer} from './ssh-server.js'
 
 /**
  * `dx-runner wait …` in the background (its own process group): its output as it comes, and at its
@@ -173,5 +176,81 @@ describe('wait: block until jobs are done', function () {
       expect(r.stderr.trim().split('\n'), args.join(' ')).to.have.length(1)
       expect(r.stderr.trim(), args.join(' ')).to.match(message)
     }
+  })
+})
+
+describe('wait --host: over ssh (an ssh2 server on loopback)', function () {
+  this.timeout(180_000)
+  let dir, ssh, sb, remoteRoot, config
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dxr-wait-ssh-'))
+    const hostKey = generateKey('host_key')
+    const clientKey = generateKey('client_key')
+    writeFileSync(join(dir, 'client_key'), clientKey.private, {mode: 0o600})
+    sb = fakeAgent(sandbox('wait-remote'))
+    // the "host" is this machine under another artifact root, with the same fake claude on its PATH
+    remoteRoot = join(dir, 'remote-root')
+    const remoteHome = join(dir, 'remote-home')
+    mkdirSync(remoteHome)
+    ssh = await startSshServer({
+      hostKey: hostKey.private,
+      authorizedKeys: [{publicKey: clientKey.public, env: {}}],
+      env: {PATH: `${join(sb.base, 'fake-bin')}:${NODE_BIN}:${dirname(process.execPath)}:/usr/bin:/bin`, HOME: remoteHome, TMPDIR: remoteHome, LANG: 'C.UTF-8'},
+    })
+    writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${ssh.port} ${hostKey.public.split(' ').slice(0, 2).join(' ')}\n`)
+    writeFileSync(join(dir, 'ssh_config'), [
+      'Host local-ssh',
+      '  HostName 127.0.0.1',
+      `  Port ${ssh.port}`,
+      `  User ${userInfo().username}`,
+      `  IdentityFile ${join(dir, 'client_key')}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
+      '  GlobalKnownHostsFile /dev/null',
+      '  StrictHostKeyChecking yes',
+      '',
+    ].join('\n'))
+    config = join(dir, 'config.json')
+    writeFileSync(config, JSON.stringify({hosts: {'local-ssh': {ssh: 'local-ssh', ssh_config: join(dir, 'ssh_config'), dx_runner: BIN, dx_runner_home: remoteRoot, connect_timeout_seconds: 5}}}))
+    await waitFor(() => {
+      try {
+        execFileSync('ssh', ['-F', join(dir, 'ssh_config'), '-o', 'BatchMode=yes', 'local-ssh', 'true'], {stdio: 'ignore', timeout: 10_000})
+        return true
+      } catch {
+        return false
+      }
+    }, {what: 'the ssh server to accept the test key', timeoutMs: 30_000})
+  })
+
+  after(async () => {
+    for (const pid of sb?.waits ?? []) await stopGroup(pid, 'wait')
+    for (const g of remoteRoot ? monitorPids(remoteRoot) : []) if (groupAlive(g)) await stopGroup(g, 'remote job')
+    await sb?.cleanup()
+    await ssh?.stop()
+    if (dir) rmSync(dir, {recursive: true, force: true})
+  })
+
+  it("wait --host blocks on the host's jobs, streams each line as it ends there, and exits with the host's code", async () => {
+    const release = join(sb.base, 'release-remote')
+    const onHost = {env: {DX_RUNNER_HOME: remoteRoot}}
+    expect(sb.startScript('bd-r1', `${CLAUDE_OK}exit 0\n`, [], onHost).code).to.equal(0)
+    expect(sb.startScript('bd-r2', `${until(release)}exit 6\n`, [], onHost).code).to.equal(0)
+    const lastRc = jobFile(remoteRoot, 'cc-glm', 'bd-r2', 'rc')
+    const w = startWait(sb, ['--host', 'local-ssh', '--beads', 'bd-r1,bd-r2'], {env: {DX_RUNNER_CONFIG: config}, watched: lastRc})
+    await waitFor(() => w.lines().length >= 1 || w.child.exitCode !== null, {what: 'the first line over ssh'})
+    expect(w.lines(), w.stderr).to.deep.equal(['bd-r1 exited_ok exit_0_no_mutation rc=0'])
+    expect(w.child.exitCode, w.stderr).to.equal(null)
+    writeFileSync(release, '')
+    const r = await w.done
+    expect(r.code, w.stderr).to.equal(3)
+    expect(r.watchedExisted).to.equal(true)
+    expect(w.lines()).to.deep.equal(['bd-r1 exited_ok exit_0_no_mutation rc=0', 'bd-r2 exited_err process_exit_with_rc rc=6'])
+    // the jobs live on the host's root only, and --json comes back whole
+    expect(existsSync(jobFile(sb, 'cc-glm', 'bd-r1', 'meta'))).to.equal(false)
+    const j = sb.json(['wait', '--host', 'local-ssh', '--all', '--json'], {env: {DX_RUNNER_CONFIG: config}})
+    expect(j.code, j.stderr).to.equal(3)
+    expect(await validateDocument('wait', j.doc)).to.deep.equal([])
+    expect(j.doc.jobs.map((x) => `${x.beads} ${x.state}`)).to.deep.equal(['bd-r1 exited_ok', 'bd-r2 exited_err'])
   })
 })
