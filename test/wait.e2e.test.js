@@ -3,7 +3,7 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
 import {execFileSync} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir, userInfo} from 'node:os'
 import {dirname, join} from 'node:path'
 import {validateDocument} from '@dx-runner/core'
@@ -75,6 +75,8 @@ describe('wait: block until jobs are done', function () {
     expect(r.lines.at(-1)).to.equal('bd-w9 exited_ok exit_0_no_mutation rc=0')
     expect([...r.lines].sort()).to.deep.equal(Array.from({length: 10}, (_, i) => `bd-w${i} exited_ok exit_0_no_mutation rc=0`))
     expect(r.stderr).to.equal('')
+    // wait records what it saw like status: the outcome of the last job is on disk with no other command run
+    expect(JSON.parse(readFileSync(jobFile(sb, 'cc-glm', 'bd-w9', 'outcome'), 'utf8'))).to.include({state: 'no_op', reason_code: 'exit_0_no_mutation', exit_code: 0})
   })
 
   it('wait --all over 10 jobs exits 3 when one of them failed', async () => {

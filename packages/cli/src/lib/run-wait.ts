@@ -147,7 +147,8 @@ export async function runWait(flags: WaitFlags, providers: ProvidersFor, thresho
       else return
       wakeSleeper?.()
     }
-    const close = watchJobFiles([...pending.values()], wake, {withLog: plan.waitFor === 'healthy'})
+    // watched from after the first look, and then only what is still pending (a root of finished jobs sets up no watch)
+    let close: (() => void) | undefined
     try {
       for (;;) {
         if (pollDue || touched.size > 0) {
@@ -165,6 +166,11 @@ export async function runWait(flags: WaitFlags, providers: ProvidersFor, thresho
           // the first round runs cold (modules compiled on first use): its cost says little about the next
           if (full && !cold) pollMs = nextPollMs(cpuMs() - cpu0)
           cold = false
+          if (!close && pending.size > 0) {
+            close = watchJobFiles([...pending.values()], wake, {withLog: plan.waitFor === 'healthy'})
+            // what ended between that look and the watch: one more look at each
+            for (const j of pending.keys()) touched.add(j)
+          }
         }
         if (pending.size === 0 || Date.now() >= deadline) break
         // sleep until a file event (then let the burst settle), the poll, or the deadline
@@ -182,7 +188,7 @@ export async function runWait(flags: WaitFlags, providers: ProvidersFor, thresho
         if (Date.now() >= deadline) pollDue = true
       }
     } finally {
-      close()
+      close?.()
     }
   }
 
