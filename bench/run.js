@@ -227,7 +227,7 @@ console.log(`wrote ${join(outDir, 'latest.json')}, latest.md and the README's Pe
  */
 async function benchWait(add) {
   const JOBS = Number(process.env.BENCH_WAIT_JOBS ?? 10)
-  const IDLE_S = Number(process.env.BENCH_WAIT_IDLE_SECONDS ?? 20)
+  const IDLE_S = Number(process.env.BENCH_WAIT_IDLE_SECONDS ?? 30)
   const ROUNDS = Number(process.env.BENCH_WAIT_ROUNDS ?? 5)
   mkdirSync('/tmp/agents', {recursive: true})
   const dir = mkdtempSync(join(tmpdir(), 'dx-bench-wait-'))
@@ -261,7 +261,7 @@ async function benchWait(add) {
 
     for (let i = 0; i < JOBS; i++) startJob(`w-${i}`, join(dir, i === JOBS - 1 ? 'release-last' : 'release-rest'))
     const w = startWait(['--all'])
-    await sleep(3000) // past node's and oclif's start
+    await sleep(6000) // past node's and oclif's start, and wait's first rounds
     const c0 = cpuTicks(w.child.pid)
     const t0 = Date.now()
     await sleep(IDLE_S * 1000)
