@@ -24,6 +24,15 @@ function startWait(sb, args, {env = {}, watched} = {}) {
   return w
 }
 
+/** Has a job been observed since `sinceMs` (its heartbeat rewritten by an observer; start writes the first one)? */
+const observedSince = (sb, beads, sinceMs) => {
+  try {
+    return Date.parse(JSON.parse(readFileSync(jobFile(sb, 'cc-glm', beads, 'heartbeat'), 'utf8')).observed_at) >= sinceMs
+  } catch {
+    return false
+  }
+}
+
 const until = (file) => `until [ -e '${file}' ]; do sleep 0.1; done\n`
 
 describe('wait: block until jobs are done', function () {
@@ -151,13 +160,31 @@ describe('wait: block until jobs are done', function () {
     const go = join(sb.base, 'go')
     expect(sb.startScript('bd-h', `${until(go)}echo working\nexec sleep 600\n`).code).to.equal(0)
     expect(sb.startScript('bd-e', `${until(go)}exit 4\n`).code).to.equal(0)
+    const t0 = Date.now()
     const w = startWait(sb, ['--beads', 'bd-h,bd-e', '--for', 'healthy'])
-    await waitFor(() => existsSync(jobFile(sb, 'cc-glm', 'bd-h', 'heartbeat')), {what: 'wait to have looked'})
+    await waitFor(() => observedSince(sb, 'bd-h', t0) || w.child.exitCode !== null, {what: 'wait to have looked'})
     expect(w.child.exitCode).to.equal(null)
     writeFileSync(go, '')
     const r = await w.done
     expect(r.code, w.stderr).to.equal(3)
     expect([...w.lines()].sort()).to.deep.equal(['bd-e exited_err process_exit_with_rc rc=4', 'bd-h healthy log_progress'])
+  })
+
+  it('a job killed with its supervisor (no rc ever written) is done once the rc grace has passed: exited_err / monitor_no_rc_file, exit 3', async () => {
+    const sb = make('wait-killed')
+    const s = sb.startScript('bd-k', 'echo working\nexec sleep 600\n')
+    expect(s.code, s.stderr).to.equal(0)
+    const t0 = Date.now()
+    const w = startWait(sb, ['--beads', 'bd-k'], {env: {DX_RUNNER_RC_GRACE_SECONDS: '1'}})
+    // it has seen the job alive: no file will tell it of the kill, its poll must
+    await waitFor(() => observedSince(sb, 'bd-k', t0) || w.child.exitCode !== null, {what: 'wait to have looked'})
+    expect(w.child.exitCode).to.equal(null)
+    const monitor = Number(s.doc.monitor_pid)
+    process.kill(-monitor, 'SIGKILL')
+    const r = await w.done
+    expect(r.code, w.stderr).to.equal(3)
+    expect(w.lines()).to.deep.equal(['bd-k exited_err monitor_no_rc_file'])
+    expect(existsSync(jobFile(sb, 'cc-glm', 'bd-k', 'rc'))).to.equal(false)
   })
 
   it('bad flags: one stderr line, exit 1, nothing waited for', () => {
