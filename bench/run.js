@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench: speed and memory against a floor (`node -e 0`) measured in the same run.
 // Never asserted in tests; results go to bench/results/latest.json and latest.md, and the README.
-import {execFileSync, spawnSync} from 'node:child_process'
+import {execFileSync, spawn, spawnSync} from 'node:child_process'
 import {cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
@@ -28,6 +28,12 @@ function timeCmd(argv, env, runs = RUNS, okCodes = [0]) {
     if (!okCodes.includes(r.status)) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
   }
   return median(samples)
+}
+
+// BENCH_ONLY=wait node bench/run.js: just the `wait` case, printed, nothing written
+if (process.env.BENCH_ONLY === 'wait') {
+  await benchWait((name, value, unit, _floor, target) => console.log(`${name}: ${Math.round(value * 100) / 100} ${unit}${target ? ` target ${target}` : ''}`))
+  process.exit(0)
 }
 
 const sim = await startSimulator()
@@ -187,6 +193,7 @@ try {
   const t0 = ticks()
   await sleep(IDLE_SECONDS * 1000)
   add(`CPU of ${IDLE} idle supervisors over ${IDLE_SECONDS} s`, (ticks() - t0) / 100, 's', undefined, '~0')
+  await benchWait(add)
 } finally {
   for (const g of groups) await stopProcessGroup(g, 1000)
   await sim.close()
@@ -213,3 +220,74 @@ write('latest.md', md)
 const {updateReadmeSection} = await import('../scripts/readme-section.js')
 updateReadmeSection('bench', `Measured by \`npm run bench\` on ${results.generated_at} (node ${results.node}, median of ${RUNS} runs unless noted):\n\n${md.split('\n').slice(2).join('\n').trim()}\n`)
 console.log(`wrote ${join(outDir, 'latest.json')}, latest.md and the README's Performance section`)
+
+/**
+ * `wait --all` over sleeping fake agents (a `claude` that runs its prompt as sh): its CPU (its own and
+ * its children's, git included) over wall time while nothing ends, then agent exit → wait returns.
+ */
+async function benchWait(add) {
+  const JOBS = Number(process.env.BENCH_WAIT_JOBS ?? 10)
+  const IDLE_S = Number(process.env.BENCH_WAIT_IDLE_SECONDS ?? 30)
+  const ROUNDS = Number(process.env.BENCH_WAIT_ROUNDS ?? 5)
+  mkdirSync('/tmp/agents', {recursive: true})
+  const dir = mkdtempSync(join(tmpdir(), 'dx-bench-wait-'))
+  const wt = mkdtempSync('/tmp/agents/dx-bench-wait-')
+  const started = []
+  try {
+    execFileSync('git', ['init', '-q', '-b', 'main'], {cwd: wt})
+    execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@example.com', 'commit', '-q', '--allow-empty', '-m', 'init'], {cwd: wt})
+    const fakeBin = join(dir, 'bin')
+    mkdirSync(fakeBin)
+    mkdirSync(join(dir, 'home'))
+    writeFileSync(join(fakeBin, 'claude'), '#!/bin/sh\ncase "$1" in --version) echo "2.1.197 (Claude Code)"; exit 0;; esac\nexec /bin/sh -s\n', {mode: 0o755})
+    const root = join(dir, 'root')
+    const env = {...process.env, PATH: `${fakeBin}:${join(repo, 'node_modules/.bin')}:${process.env.PATH}`, HOME: join(dir, 'home'), DX_RUNNER_HOME: root, CC_GLM_AUTH_TOKEN: 'bench-token', CC_GLM_BASE_URL: 'http://127.0.0.1:9'}
+    const ok = `echo '{"type":"result","subtype":"success","is_error":false,"result":"done","session_id":"s-1"}'`
+    const startJob = (id, release) => {
+      const prompt = join(dir, `${id}.sh`)
+      writeFileSync(prompt, `until [ -e '${release}' ]; do sleep 0.5; done\ndate +%s%N > '${join(dir, `${id}.exited`)}'\n${ok}\nexit 0\n`)
+      const r = spawnSync(process.execPath, [bin, 'start', '--beads', id, '--provider', 'cc-glm', '--prompt-file', prompt, '--worktree', wt], {env, encoding: 'utf8'})
+      if (r.status !== 0) throw new Error(`start ${id}: ${r.stderr}`)
+      started.push(Number(readFileSync(join(root, 'cc-glm', id, 'monitor.pid'), 'utf8').split(' ')[0]))
+    }
+    const exitedAt = (id) => Number(BigInt(readFileSync(join(dir, `${id}.exited`), 'utf8').trim()) / 1000n) / 1000
+    const startWait = (args) => {
+      const child = spawn(process.execPath, [bin, 'wait', ...args], {env, stdio: 'ignore'})
+      const done = new Promise((resolve) => child.once('exit', (code) => resolve({code, at: Date.now()})))
+      return {child, done}
+    }
+    // utime + stime + cutime + cstime (the git it waited for), in clock ticks
+    const cpuTicks = (pid) => readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1].split(' ').slice(11, 15).reduce((t, x) => t + Number(x), 0)
+
+    for (let i = 0; i < JOBS; i++) startJob(`w-${i}`, join(dir, i === JOBS - 1 ? 'release-last' : 'release-rest'))
+    const w = startWait(['--all'])
+    await sleep(6000) // past node's and oclif's start, and wait's first rounds
+    const c0 = cpuTicks(w.child.pid)
+    const t0 = Date.now()
+    await sleep(IDLE_S * 1000)
+    const cpu = (cpuTicks(w.child.pid) - c0) / 100 / ((Date.now() - t0) / 1000)
+    add(`wait --all over ${JOBS} sleeping agents: CPU while waiting (${IDLE_S} s)`, cpu * 100, '%', undefined, '< 1 %')
+    writeFileSync(join(dir, 'release-rest'), '')
+    await sleep(3000)
+    writeFileSync(join(dir, 'release-last'), '')
+    const lat = []
+    const end = await w.done
+    if (end.code !== 0) throw new Error(`wait --all exited ${end.code}`)
+    lat.push(end.at - exitedAt(`w-${JOBS - 1}`))
+    for (let i = 0; i < ROUNDS; i++) {
+      const id = `one-${i}`
+      startJob(id, join(dir, `release-${id}`))
+      const one = startWait(['--beads', id])
+      await sleep(2500)
+      writeFileSync(join(dir, `release-${id}`), '')
+      const r = await one.done
+      if (r.code !== 0) throw new Error(`wait --beads ${id} exited ${r.code}`)
+      lat.push(r.at - exitedAt(id))
+    }
+    add(`agent exit → wait returns (median of ${lat.length})`, median(lat), 'ms', undefined, '<= 1000 ms')
+  } finally {
+    for (const g of started) await stopProcessGroup(g, 1000)
+    rmSync(dir, {recursive: true, force: true})
+    rmSync(wt, {recursive: true, force: true})
+  }
+}

@@ -153,13 +153,14 @@ describe('decideObservation: every state and reason code', () => {
 })
 
 describe('who may change a job by looking at it', () => {
-  it('is one table: status, check, report, stop and the watchdog record and end refused agents; its re-check changes nothing', () => {
+  it('is one table: status, check, report, stop, the watchdog and wait record and end refused agents; its re-check changes nothing', () => {
     expect(OBSERVERS).to.deep.equal({
       status: {record: true, endRefused: true},
       check: {record: true, endRefused: true},
       report: {record: true, endRefused: true},
       stop: {record: true, endRefused: true},
       watchdog: {record: true, endRefused: true},
+      wait: {record: true, endRefused: true},
       'watchdog-recheck': {record: false, endRefused: false},
     })
   })

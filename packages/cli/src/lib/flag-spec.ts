@@ -244,6 +244,17 @@ export const COMMANDS = {
       json: json('stop'),
     },
   },
+  wait: {
+    remote: true,
+    flags: {
+      beads: {type: 'string', description: 'comma-separated job ids to wait for (an id with no job is missing at once)'},
+      all: {type: 'boolean', description: 'every job in the root when wait starts', default: false},
+      for: {type: 'string', description: 'done when terminal, or also when healthy / stalled', options: ['terminal', 'healthy', 'stalled'], default: 'terminal'},
+      timeout: {type: 'string', description: 'give up after this long (e.g. 90s, 30m, 2h): exit 124, naming the jobs not done on stderr'},
+      json: json('wait'),
+      ...(thresholdFlags as ThresholdFlags),
+    },
+  },
   watchdog: {
     flags: {
       interval: {type: 'string', description: 'seconds between rounds', default: '30'},

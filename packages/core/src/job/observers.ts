@@ -21,6 +21,8 @@ export const OBSERVERS = {
   stop: {record: true, endRefused: true},
   /** Each round's look at every job. */
   watchdog: {record: true, endRefused: true},
+  /** `wait`'s every look, until the jobs are done: it records like status, so its verdicts are status's and a job that ended is recorded at once. */
+  wait: {record: true, endRefused: true},
   /** The second look under the job's lock before a restart or block: it only confirms the decision. */
   'watchdog-recheck': {record: false, endRefused: false},
 } as const satisfies Record<string, ObserverPowers>

@@ -316,6 +316,41 @@ export const SCHEMAS = {
       },
     },
   },
+  wait: {
+    $schema: draft,
+    $id: id('wait'),
+    title: 'dx-runner wait --json',
+    type: 'object',
+    additionalProperties: false,
+    required: ['for', 'started_at', 'finished_at', 'timed_out', 'exit_code', 'jobs'],
+    properties: {
+      for: {type: 'string', enum: ['terminal', 'healthy', 'stalled']},
+      started_at: d.isoDate,
+      finished_at: d.isoDate,
+      timed_out: {type: 'boolean'},
+      exit_code: {type: 'integer', enum: [0, 2, 3, 23, 124]},
+      jobs: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['beads', 'provider', 'state', 'reason_code', 'exit_code', 'done', 'done_at', 'code'],
+          properties: {
+            beads: d.beads,
+            // '-' for an id with no job
+            provider: {anyOf: [d.providerName, {type: 'string', const: '-'}]},
+            // as last seen: the state it was done in, or where it was when the time-out ran out
+            state: d.state,
+            reason_code: d.reasonCode,
+            exit_code: {type: 'string', pattern: '^(\\d+|-)$', description: "the agent's exit status, as check prints it"},
+            done: {type: 'boolean'},
+            done_at: {anyOf: [d.isoDate, {type: 'null'}]},
+            code: {anyOf: [{type: 'integer', enum: [0, 2, 3, 23]}, {type: 'null'}], description: "check's exit code for the state it was done in; null while not done"},
+          },
+        },
+      },
+    },
+  },
   gate: {
     $schema: draft,
     $id: id('gate'),

@@ -17,6 +17,8 @@ export const ExitCode = {
   alreadyActive: 25,
   /** --host: ssh could not reach the host, or dx-runner is not installed there. */
   hostUnreachable: 26,
+  /** `wait --timeout` ran out before every job was done (the code timeout(1) uses). */
+  waitTimedOut: 124,
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
