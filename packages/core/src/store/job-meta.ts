@@ -1,4 +1,5 @@
 import type {LaunchRecord} from '../job/launch-settings.js'
+import type {QueueRecord} from '../queue/queued-job.js'
 
 /** <provider>/<beads>/meta: what the job is. Written once at start; restart changes only `retries` (and `blocked` via the watchdog). */
 export interface JobMeta {
@@ -18,6 +19,8 @@ export interface JobMeta {
   blocked?: {reason_code: string; at: string} | null
   /** The launch settings start took from its environment, re-used by restart and the watchdog (absent in metas written before them). */
   launch?: LaunchRecord
+  /** What a job submitted with `start --queue` into a full provider was queued under (README "Concurrency"); absent when it launched at once. */
+  queue?: QueueRecord | null
 }
 
 /** <provider>/<beads>/contract: what the job promised. */
