@@ -10,6 +10,7 @@ import {launchFileTarget, warnOnce, writeLaunchFiles, writeSecretFiles} from '@d
 import {ensureDir, writeFileAtomic, writeJsonAtomic, readJsonFile} from '../store/store.js'
 import {dirname, isAbsolute, resolve} from 'node:path'
 import type {MutationSnapshot} from './mutations.js'
+import {handOffCredential} from '../queue/hand-off-credential.js'
 
 export interface AttemptOptions {
   paths: JobPaths
@@ -104,5 +105,6 @@ export async function launchAttempt(o: AttemptOptions): Promise<Launched> {
     timeoutSec: meta.timeout_sec ?? undefined,
     pty: o.pty,
     commit: o.commit,
+    handOffEnv: handOffCredential(o.auth, plan.env),
   })
 }
