@@ -7,9 +7,11 @@ import {
 } from '@dx-runner/core'
 import {getConfig} from './config.js'
 import type {LoadedProviders} from './providers.js'
-import {launchDoc} from './views.js'
+import {launchDoc, queuedDoc} from './views.js'
 import {printable} from './printable.js'
 import {emit, lines} from './output.js'
+import {resolveConcurrency} from './concurrency.js'
+import {waitNotice} from './wait-notice.js'
 
 export interface StartFlags {
   beads: string
@@ -24,6 +26,9 @@ export interface StartFlags {
   'required-baseline'?: string
   'feature-key'?: string
   timeout?: string
+  'max-parallel'?: string
+  'queue-timeout'?: string
+  queue?: boolean
   json?: boolean
 }
 
@@ -87,6 +92,7 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
   const fallbackModels = flags['fallback-model'] === undefined ? config.fallback_models?.[primary] : splitList(flags['fallback-model'])
   const chain = [primary, ...fallbacks].map((n) => loaded.get(n))
   const required = flags['required-baseline']
+  const notice = waitNotice()
   const startWith = (provider: ProviderV1, fallbackReason: string | undefined) =>
     startJob({
       root: artifactRoot(),
@@ -105,7 +111,9 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
       env: process.env,
       cwd: process.cwd(),
       gates: required ? async (wt): Promise<GateResult[]> => [await baselineGate(wt, required)] : undefined,
-    })
+      concurrency: resolveConcurrency(provider.name, flags, process.env),
+      onWait: notice.say,
+    }).finally(notice.done)
 
   const failures: string[] = []
   let last: DxError | undefined
@@ -124,6 +132,11 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
 }
 
 function finish(r: StartResult, flags: StartFlags): string {
+  if (!r.launched) {
+    const doc = queuedDoc(r.meta, r.paths, r.queued?.position ?? null)
+    emit({doc, text: lines(printable(`queued ${doc.beads} provider=${doc.provider} position=${doc.queue_position} max_parallel=${r.meta.queue?.max_parallel} log=${doc.log_file}`))}, flags.json === true)
+    return `preflight ${r.preflight.checks.map((c) => `${c.name}=${c.status}`).join(' ')}; queued at ${doc.queue_position}`
+  }
   const doc = launchDoc(r.meta, r.paths, r.launched, r.meta.created_at)
   emit({doc, text: lines(printable(`started ${doc.beads} provider=${doc.provider} pid=${doc.pid} model=${doc.selected_model}${doc.fallback_reason === 'none' ? '' : ` fallback="${doc.fallback_reason}"`} log=${doc.log_file}`))}, flags.json === true)
   return `preflight ${r.preflight.checks.map((c) => `${c.name}=${c.status}`).join(' ')}; supervisor ${r.launched.monitor.pid}, agent ${r.launched.agent.pid}`
