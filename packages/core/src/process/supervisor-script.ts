@@ -86,7 +86,8 @@ if [ -n "$o" ]; then
   [ -n "$o" ] && kill -KILL $o
   printf '%-47s\\n' "$rc leftover=$n$x" 1<>"$d/${N.rc}"
 fi
-# the slot is free: hand it on to the provider's next queued job (README "Concurrency"), detached
-[ -n "$ho" ] && [ -f "$ho" ] && { printf '%s' "$hs" | "$nd" "$ho" "$d" >/dev/null 2>&1 & }
+# the slot is free: hand it on to the provider's next queued job (README "Concurrency"), in its own session (a stop ending this group must not end it)
+sd=; command -v setsid >/dev/null 2>&1 && sd=setsid
+[ -n "$ho" ] && [ -f "$ho" ] && { printf '%s' "$hs" | $sd "$nd" "$ho" "$d" >/dev/null 2>&1 & }
 [ -n "$sn" ] && [ -n "$rs" ] && [ -f "$rs" ] && "$nd" "$rs" "$d" $sn
 `
