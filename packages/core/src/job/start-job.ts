@@ -21,6 +21,7 @@ import {cachedPreflight} from './preflight-cache.js'
 import {recordLaunch} from './launch-settings.js'
 import {takeSlot, type Concurrency, type Slot} from '../queue/take-slot.js'
 import {queuedRecord} from '../queue/queued-job.js'
+import {markQueued} from '../queue/waiting-line.js'
 
 export interface StartRequest {
   root: string
@@ -184,6 +185,7 @@ async function registerAndLaunch(
       meta.queue = {max_parallel: slot.maxParallel, queued_at: meta.created_at, seq: slot.seq}
       writeJsonAtomic(paths.contract, contract)
       writeJsonAtomic(paths.meta, meta)
+      markQueued(req.root, req.provider.name)
       return {paths, meta, preflight, queued: {position: slot.position, seq: slot.seq}}
     }
     let launched: Launched

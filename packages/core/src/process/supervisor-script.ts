@@ -22,7 +22,8 @@ import {ARTIFACT_NAMES as N, RESERVED_SUFFIX as R} from '../store/job-paths.js'
  * KILL) and counted, and the count is written over the same bytes.
  * $DX_RUNNER_HANDOFF (set by the CLI; kept from the agent) names the hand-off script: once the agent
  * has ended and its leftovers are gone, it is started with node in the background to launch the
- * provider's next queued jobs. Stdin lines `H:NAME=value` (the job's credential source, for the jobs
+ * provider's next queued jobs (only while <root>/.queue/<provider>/queued says some wait: no node
+ * start for every ended job otherwise). Stdin lines `H:NAME=value` (the job's credential source, for the jobs
  * it launches) are kept unexported, never seen by the agent, and written to the hand-off's stdin.
  */
 export const SUPERVISOR_SCRIPT = `
@@ -88,6 +89,7 @@ if [ -n "$o" ]; then
 fi
 # the slot is free: hand it on to the provider's next queued job (README "Concurrency"), in its own session (a stop ending this group must not end it)
 sd=; command -v setsid >/dev/null 2>&1 && sd=setsid
-[ -n "$ho" ] && [ -f "$ho" ] && { printf '%s' "$hs" | $sd "$nd" "$ho" "$d" >/dev/null 2>&1 & }
+pd=\${d%/*}
+[ -n "$ho" ] && [ -f "$ho" ] && [ -e "\${pd%/*}/.queue/\${pd##*/}/queued" ] && { printf '%s' "$hs" | $sd "$nd" "$ho" "$d" >/dev/null 2>&1 & }
 [ -n "$sn" ] && [ -n "$rs" ] && [ -f "$rs" ] && "$nd" "$rs" "$d" $sn
 `

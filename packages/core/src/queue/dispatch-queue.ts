@@ -14,7 +14,7 @@ import {entriesThatMayGo} from './decide-turn.js'
 import {liveJobCount} from './live-jobs.js'
 import {queuedRecord} from './queued-job.js'
 import {acquireProviderLock} from './take-slot.js'
-import {waitingLine} from './waiting-line.js'
+import {unmarkQueued, waitingLine} from './waiting-line.js'
 
 /** What the hand-off did with one queued job. */
 export interface Dispatched {
@@ -33,13 +33,15 @@ export interface Dispatched {
  */
 export async function dispatchQueue(root: string, provider: string, providerFor: () => Promise<ProviderV1>, env: NodeJS.ProcessEnv): Promise<Dispatched[]> {
   const done: Dispatched[] = []
-  // cheap look first: nothing queued, nothing to lock
-  if (!waitingLine(root, provider, {sweep: false}).some((p) => p.kind === 'job')) return done
   const lock = acquireProviderLock(root, provider)
   try {
     for (;;) {
       const jobs = listJobs(root)
       const line = waitingLine(root, provider, {sweep: true, jobs})
+      if (!line.some((p) => p.kind === 'job')) {
+        unmarkQueued(root, provider)
+        break
+      }
       const next = line.slice(0, entriesThatMayGo(liveJobCount(root, provider, jobs), line)).find((p) => p.kind === 'job')
       if (!next?.paths) break
       const d = await launchQueued(next.paths, providerFor, env)

@@ -1,10 +1,10 @@
-import {readdirSync, readlinkSync, symlinkSync, unlinkSync} from 'node:fs'
+import {readdirSync, readlinkSync, symlinkSync, unlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {formatIdentity, identityOf, isAlive, parseIdentity, type ProcessIdentity} from '../process/identity.js'
 import type {JobPaths} from '../store/job-paths.js'
 import {listJobs} from '../store/list-jobs.js'
 import {ensureDir} from '../store/store.js'
-import {queueDir, WAITER_ENTRY_RE, waiterEntryName} from './queue-paths.js'
+import {queueDir, queuedMarker, WAITER_ENTRY_RE, waiterEntryName} from './queue-paths.js'
 import {queuedRecord} from './queued-job.js'
 
 /** One place in a provider's line: a queued job (its meta) or a blocking `start` waiting (its entry). */
@@ -22,6 +22,19 @@ export interface LinePlace {
  */
 export function nextSeq(line: readonly {seq: number}[], now: number): number {
   return Math.max(now, ...line.map((p) => p.seq + 1))
+}
+
+/** Tell the provider's supervisors that there is a line to hand slots to (README "Concurrency"). The caller holds the provider's lock. */
+export function markQueued(root: string, provider: string): void {
+  ensureDir(queueDir(root, provider))
+  writeFileSync(queuedMarker(root, provider), '')
+}
+
+/** Nobody queued is left: supervisors of the provider stop starting the hand-off. The caller holds the provider's lock. */
+export function unmarkQueued(root: string, provider: string): void {
+  try {
+    unlinkSync(queuedMarker(root, provider))
+  } catch {}
 }
 
 /** A blocking start's entry: a symlink (atomic, no data block) naming its limit and its process, so a dead waiter is seen as dead. */
