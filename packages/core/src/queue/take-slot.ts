@@ -1,4 +1,3 @@
-import {readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {DxError, ExitCode} from '../errors.js'
 import {acquireJobLock, type JobLock} from '../store/job-lock.js'
@@ -6,7 +5,7 @@ import {listJobs} from '../store/list-jobs.js'
 import {removeDirIfEmpty} from '../store/store.js'
 import {ChangeWatch} from './change-watch.js'
 import {entriesThatMayGo} from './decide-turn.js'
-import {liveJobCount} from './live-jobs.js'
+import {holdsSlot, liveJobCount} from './live-jobs.js'
 import {providerLockPath, queueDir} from './queue-paths.js'
 import {addWaiter, nextSeq, removeWaiter, waitingLine} from './waiting-line.js'
 
@@ -72,7 +71,7 @@ export async function takeSlot(root: string, provider: string, beads: string, c:
   const watch = new ChangeWatch()
   try {
     for (;;) {
-      watch.add([queueDir(root, provider), join(root, provider), ...jobDirs(root, provider)])
+      watch.add([queueDir(root, provider), join(root, provider), ...liveJobDirs(root, provider)])
       const left = deadline - Date.now()
       if (left <= 0) break
       await watch.next(Math.min(left, BACKSTOP_MS))
@@ -103,10 +102,9 @@ export async function takeSlot(root: string, provider: string, beads: string, c:
   throw fullError(provider, c.maxParallel, c.queueTimeoutSec)
 }
 
-function jobDirs(root: string, provider: string): string[] {
-  try {
-    return readdirSync(join(root, provider), {withFileTypes: true}).filter((e) => e.isDirectory()).map((e) => join(root, provider, e.name))
-  } catch {
-    return []
-  }
+/** Only a job holding a slot can free one: its directory is where its exit status appears. */
+function liveJobDirs(root: string, provider: string): string[] {
+  return listJobs(root)
+    .filter((p) => p.provider === provider && holdsSlot(p))
+    .map((p) => p.dir)
 }
