@@ -176,6 +176,22 @@ describe('concurrency — per-provider max_parallel and the queue', function () 
     expect(sb.json(['check', '--beads', 'b', '--json']).doc).to.include({state: 'exited_err', reason_code: 'stopped_by_user'})
   })
 
+  it('a blocking start killed while it waits loses its place: the next one is first in line, and its entry is removed', async () => {
+    sb = fakeAgent(sandbox('queuedead'))
+    sb.env.DX_RUNNER_MAX_PARALLEL_CC_GLM = '1'
+    expect(sb.run(startArgs(sb, 'a', `sleep 60\n${CLAUDE_OK}`)).code).to.equal(0)
+    const waiter = spawn(process.execPath, [BIN, ...startArgs(sb, 'w', CLAUDE_OK, ['--queue-timeout', '120'])], {cwd: sb.worktree, env: sb.env, stdio: 'ignore'})
+    const line = join(sb.root, '.queue', P)
+    const entries = () => (existsSync(line) ? readdirSync(line).filter((n) => n.endsWith('-w')) : [])
+    await waitFor(() => entries().length === 1, {timeoutMs: 30_000, what: "the waiting start's entry"})
+    waiter.kill('SIGKILL')
+    await waitFor(() => waiter.exitCode !== null || waiter.signalCode !== null, {timeoutMs: 10_000, what: 'the waiter to die'})
+    const c = sb.run(startArgs(sb, 'c', CLAUDE_OK, ['--queue']))
+    expect(c.code, c.stderr).to.equal(0)
+    expect(JSON.parse(c.stdout)).to.include({state: 'queued', queue_position: 1})
+    expect(entries()).to.deep.equal([])
+  })
+
   it('after a supervisor is killed (no hand-off), a watchdog round launches the next queued job', async () => {
     sb = fakeAgent(sandbox('queuecrash'))
     sb.env.DX_RUNNER_MAX_PARALLEL_CC_GLM = '1'
