@@ -2,6 +2,7 @@ import {expect} from 'chai'
 import {spawn} from 'node:child_process'
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {validateDocument} from '@dx-runner/core'
 import {BIN, CLAUDE_OK, fakeAgent, jobFile, sandbox, sleep, waitFor} from './helpers.js'
 
 // Concurrency (README "Concurrency"): a per-provider max_parallel, blocking starts that wait for a
@@ -66,6 +67,11 @@ function sampleAlive(sb, ids) {
 
 /** The agent's start time (clock ticks since boot) from the job's pid file. */
 const agentStart = (sb, id) => Number(readFileSync(jobFile(sb, P, id, 'pid'), 'latin1').trim().split(' ')[1])
+
+async function expectValid(name, doc) {
+  const errors = await validateDocument(name, doc)
+  expect(errors, `${name} schema: ${errors.join('; ')}`).to.deep.equal([])
+}
 
 const statusJobs = (sb) => sb.json(['status', '--json']).doc.jobs
 
@@ -145,8 +151,11 @@ describe('concurrency — per-provider max_parallel and the queue', function () 
     for (const id of ['b', 'c']) {
       const r = run(id, `sleep 1\n${CLAUDE_OK}`)
       expect(r.code, r.stderr).to.equal(0)
-      expect(JSON.parse(r.stdout)).to.include({state: 'queued', pid: '-'})
+      expect(JSON.parse(r.stdout)).to.include({state: 'queued', pid: '-', max_parallel: 1})
+      await expectValid('start', JSON.parse(r.stdout))
+      await expectValid('meta', JSON.parse(readFileSync(jobFile(sb, P, id, 'meta'), 'utf8')))
     }
+    await expectValid('status', sb.json(['status', '--json']).doc)
     const rows = Object.fromEntries(statusJobs(sb).map((j) => [j.beads, j]))
     expect(rows.b).to.include({state: 'queued', reason_code: 'queued', queue_position: 1})
     expect(rows.c).to.include({state: 'queued', reason_code: 'queued', queue_position: 2})
@@ -155,6 +164,7 @@ describe('concurrency — per-provider max_parallel and the queue', function () 
     const check = sb.json(['check', '--beads', 'c', '--json'])
     expect(check.code).to.equal(0)
     expect(check.doc).to.include({state: 'queued', queue_position: 2})
+    await expectValid('check', check.doc)
     // neither prune nor restart touches a queued job
     sb.run(['prune'])
     expect(existsSync(jobFile(sb, P, 'c', 'meta'))).to.equal(true)
