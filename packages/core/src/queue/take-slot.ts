@@ -49,7 +49,7 @@ function fullError(provider: string, maxParallel: number, waitedSec: number): Dx
  * A slot for a start (first come, first served with everyone already waiting). Free: returned at
  * once. `queue`: a place in line. Otherwise the start waits in line up to queueTimeoutSec, saying so
  * once through `say`, woken by changes in the provider's job directories and its line; on time-out it
- * leaves its line entry behind it and throws exit 27 (`concurrency_limit`).
+ * removes its entry from the line and throws exit 27 (`concurrency_limit`), having written nothing else.
  */
 export async function takeSlot(root: string, provider: string, beads: string, c: Concurrency & {maxParallel: number}, say: (line: string) => void): Promise<Slot> {
   let lock = acquireProviderLock(root, provider)
