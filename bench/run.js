@@ -16,6 +16,8 @@ const LIVE = Number(process.env.BENCH_LIVE ?? 5)
 const IDLE = Number(process.env.BENCH_IDLE_SUPERVISORS ?? 100)
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60)
 const SIZES = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map(Number)
+/** BENCH_ONLY=queue: the floor and the queue's figures only, printed, nothing written. */
+const ONLY = process.env.BENCH_ONLY
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
@@ -34,6 +36,75 @@ function timeCmd(argv, env, runs = RUNS, okCodes = [0]) {
 if (process.env.BENCH_ONLY === 'wait') {
   await benchWait((name, value, unit, _floor, target) => console.log(`${name}: ${Math.round(value * 100) / 100} ${unit}${target ? ` target ${target}` : ''}`))
   process.exit(0)
+}
+
+/**
+ * The queue (README "Concurrency"), with a fake `claude` that runs its prompt as sh (cheap, exact
+ * timing): `start --queue` into a full provider against the floor; queued → running hand-off latency
+ * (one job's agent exit → the next one's agent running); 30 jobs under max_parallel 4 against 30/4 ×
+ * one job's time.
+ */
+async function queueFigures({base, floor, add, worktree, prompt}) {
+  const fakeBin = join(base, 'fake-bin')
+  mkdirSync(fakeBin, {recursive: true})
+  writeFileSync(join(fakeBin, 'claude'), '#!/bin/sh\ncase "$1" in --version) echo "2.1.197 (Claude Code)"; exit 0;; esac\nexec /bin/sh -s\n', {mode: 0o755})
+  const home = join(base, 'queue-home')
+  mkdirSync(home, {recursive: true})
+  const wt = worktree()
+  const OK = `echo '{"type":"result","subtype":"success","is_error":false,"result":"done","session_id":"s"}'`
+  const envQ = (root, max) => ({...process.env, PATH: `${fakeBin}:${process.env.PATH}`, HOME: home, DX_RUNNER_HOME: root, CC_GLM_AUTH_TOKEN: 'bench-token', CC_GLM_BASE_URL: 'http://127.0.0.1:9', DX_RUNNER_MAX_PARALLEL_CC_GLM: String(max)})
+  const script = (name, text) => {
+    const f = join(base, `${name}.sh`)
+    writeFileSync(f, text)
+    return f
+  }
+  const startArgv = (id, file, extra = []) => [process.execPath, bin, 'start', '--beads', id, '--provider', 'cc-glm', '--prompt-file', file, '--worktree', wt, ...extra]
+  const run = (root, max, argv) => {
+    const r = spawnSync(argv[0], argv.slice(1), {env: envQ(root, max), encoding: 'utf8'})
+    if (r.status !== 0) throw new Error(`${argv.slice(2).join(' ')} exited ${r.status}: ${r.stderr}`)
+    return r
+  }
+  const ended = (root, ids) => ids.every((id) => statSync(join(root, 'cc-glm', id, 'rc'), {throwIfNoEntry: false}))
+  const until = async (what, fn, ms = 120_000) => {
+    for (const end = Date.now() + ms; !fn(); await sleep(20)) if (Date.now() > end) throw new Error(`bench: timed out waiting for ${what}`)
+  }
+  const stopAll = (root) => {
+    // the queued first, the running one last (its end would hand its slot on)
+    for (const id of readdirSync(join(root, 'cc-glm')).sort((a, b) => (a === 'holder') - (b === 'holder'))) spawnSync(process.execPath, [bin, 'stop', '--beads', id, '--grace', '1'], {env: envQ(root, 1)})
+  }
+
+  // start --queue into a full provider: one job holds the only slot
+  const full = join(base, 'queue-full')
+  run(full, 1, startArgv('holder', script('holder', 'sleep 600\n')))
+  run(full, 1, startArgv('warm', prompt, ['--queue']))
+  const samples = []
+  for (let i = 0; i < RUNS; i++) samples.push(timeCmd(startArgv(`q-${i}`, prompt, ['--queue']), envQ(full, 1), 1))
+  add('start --queue into a full provider', median(samples), 'ms', floor, '<= 3x')
+  stopAll(full)
+
+  // hand-off: each job stamps its agent's start and its end; the next one starts when the slot frees
+  const chain = join(base, 'queue-chain')
+  const stamp = (id, what) => join(base, `${id}.${what}`)
+  const ids = Array.from({length: 6}, (_, i) => `h-${i}`)
+  for (const id of ids) run(chain, 1, startArgv(id, script(id, `date +%s%N > ${stamp(id, 'start')}\nsleep 0.5\n${OK}\ndate +%s%N > ${stamp(id, 'end')}\n`), ['--queue']))
+  await until('the hand-off chain', () => ended(chain, ids))
+  const ns = (f) => Number(BigInt(readFileSync(f, 'utf8').trim()) / 1000n) / 1000
+  const handOff = ids.slice(1).map((id, i) => ns(stamp(id, 'start')) - ns(stamp(ids[i], 'end')))
+  add('queued → running hand-off after a slot frees (median of 5)', median(handOff), 'ms', undefined, '<= 1000 ms')
+
+  // one job alone, then 30 under max_parallel 4
+  const one = join(base, 'queue-one')
+  const job = script('job', `sleep 1\n${OK}\n`)
+  let t0 = Date.now()
+  run(one, 4, startArgv('solo', job, ['--queue']))
+  await until('one job', () => ended(one, ['solo']))
+  const oneMs = Date.now() - t0
+  const many = join(base, 'queue-30')
+  const thirty = Array.from({length: 30}, (_, i) => `m-${String(i).padStart(2, '0')}`)
+  t0 = Date.now()
+  for (const id of thirty) run(many, 4, startArgv(id, job, ['--queue']))
+  await until('30 queued jobs', () => ended(many, thirty))
+  add(`30 jobs with --queue under max_parallel 4 (floor: 30/4 × one job, ${oneMs} ms)`, Date.now() - t0, 'ms', (30 / 4) * oneMs, '~1x')
 }
 
 const sim = await startSimulator()
@@ -77,6 +148,9 @@ try {
 
   const floor = timeCmd([process.execPath, '-e', '0'], process.env)
   add('node -e 0 (floor)', floor, 'ms')
+  await queueFigures({base, floor, add, worktree, prompt})
+  everythingElse: {
+  if (ONLY === 'queue') break everythingElse
   add('dx-runner --version', timeCmd([process.execPath, bin, '--version'], process.env), 'ms', floor, '<= 2.5x')
 
   // Templates: a finished job, a failed one, and live agents with real worktrees.
@@ -194,6 +268,7 @@ try {
   await sleep(IDLE_SECONDS * 1000)
   add(`CPU of ${IDLE} idle supervisors over ${IDLE_SECONDS} s`, (ticks() - t0) / 100, 's', undefined, '~0')
   await benchWait(add)
+  }
 } finally {
   for (const g of groups) await stopProcessGroup(g, 1000)
   await sim.close()
@@ -201,6 +276,7 @@ try {
   rmSync(agents, {recursive: true, force: true})
 }
 
+if (ONLY) process.exit(0)
 const outDir = join(repo, 'bench/results')
 mkdirSync(outDir, {recursive: true})
 const write = (name, text) => {

@@ -3,6 +3,8 @@
 // `status`, `check` and `start` take a fast path without oclif when they can (src/fast-path.ts); what runs before
 // oclif is bundled with dx-runner's own packages into dist/bundle/ (scripts/bundle.js), a few modules to load.
 const argv = process.argv.slice(2)
+// the script a job's supervisor runs when the job ends, to hand its slot to the next queued job (bin/dispatch.js)
+process.env.DX_RUNNER_HANDOFF = decodeURIComponent(new URL('./dispatch.js', import.meta.url).pathname)
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const {readFileSync} = await import('node:fs')
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))

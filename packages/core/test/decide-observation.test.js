@@ -84,6 +84,8 @@ const cases = [
   ['recorded rate limited', recorded('failed', 'provider_rate_limited'), 'exited_err', 'provider_rate_limited', []],
   ['blocked, retries spent', {...live, meta: {...meta, blocked: {reason_code: 'retries_exhausted', at: iso(NOW - min)}}}, 'blocked', 'retries_exhausted', []],
   ['blocked, key refused', {...live, meta: {...meta, blocked: {reason_code: 'provider_auth_failed', at: iso(NOW - min)}}}, 'blocked', 'provider_auth_failed', []],
+  ['queued (start --queue), never launched', {...live, meta: {...meta, queue: {max_parallel: 2, queued_at: iso(NOW - min), seq: 7}}, agentId: undefined, monitorId: undefined, agentAlive: false, monitorAlive: false, log: {size: 0}, prevHeartbeat: undefined, snapshot: undefined, reading: undefined}, 'queued', 'queued', []],
+  ['queued, its launch failed when its turn came', recorded('failed', 'queued_launch_failed'), 'exited_err', 'queued_launch_failed', []],
   ['no meta', {...live, metaState: 'missing', meta: undefined}, 'missing', 'no_metadata', []],
   ['an unreadable meta', {...live, metaState: 'corrupt', meta: undefined}, 'missing', 'metadata_corrupt', []],
 ]

@@ -2,6 +2,7 @@
 // decide-observation and decide-action cover each pair; a reason code added to the contract without a
 // row here fails the coverage checks.
 export const STATE_REASONS = {
+  queued: ['queued'],
   launching: ['awaiting_first_output'],
   waiting_first_output: ['awaiting_first_output', 'cpu_progress'],
   silent_mutation: ['mutation_progress'],
@@ -12,6 +13,7 @@ export const STATE_REASONS = {
   exited_err: [
     'process_exit_with_rc', 'provider_error_result', 'provider_auth_failed', 'provider_rate_limited', 'provider_model_unavailable',
     'provider_unreachable', 'timeout', 'no_mutation_timeout', 'stopped_by_user', 'monitor_no_rc_file', 'late_finalize_no_rc', 'disk_full', 'provider_not_installed',
+    'queued_launch_failed',
   ],
   blocked: ['retries_exhausted', 'provider_auth_failed'],
   missing: ['no_metadata', 'metadata_corrupt'],
@@ -19,7 +21,7 @@ export const STATE_REASONS = {
 
 /** Reason codes that are not a job's health: gate results and the row of an unreachable host. */
 export const NOT_HEALTH = new Set([
-  'baseline_not_met', 'baseline_unknown', 'commit_not_found', 'commit_not_reachable', 'feature_key_missing', 'outside_allowed_prefixes', 'host_unreachable',
+  'baseline_not_met', 'baseline_unknown', 'commit_not_found', 'commit_not_reachable', 'feature_key_missing', 'outside_allowed_prefixes', 'host_unreachable', 'concurrency_limit',
 ])
 
 export const statePairs = () => Object.entries(STATE_REASONS).flatMap(([state, reasons]) => reasons.map((reason) => `${state}/${reason}`))

@@ -87,8 +87,8 @@ const budgetFlags = {
 /** start's flags for what a profile sets beyond provider/model/timeout (README "Profiles"). */
 const profileFlags = {
   profile: {type: 'string', description: 'start settings from this profile: a name (see `dx-runner profiles`) or a .yaml/.yml/.json file; flags win over it (env DX_RUNNER_PROFILE)'},
-  'max-parallel': {type: 'string', description: 'at most this many jobs of the provider at once (env DX_RUNNER_MAX_PARALLEL_<PROVIDER>)'},
-  'queue-timeout': {type: 'string', description: 'seconds to wait for a free slot when the provider is full (env DX_RUNNER_QUEUE_TIMEOUT_SEC)'},
+  'max-parallel': {type: 'string', description: 'at most this many jobs of the provider run at once (default: DX_RUNNER_MAX_PARALLEL_<PROVIDER>, the profile, config max_parallel, else no limit)', helpGroup: 'CONCURRENCY'},
+  'queue-timeout': {type: 'string', description: 'seconds to wait for a slot when the provider is full, then exit 27 (default: DX_RUNNER_QUEUE_TIMEOUT_SEC, the profile, config queue_timeout_sec, else 300)', helpGroup: 'CONCURRENCY'},
 } as const satisfies Record<string, FlagSpec>
 
 const json = (schema: string) => ({type: 'boolean', description: `print JSON (schema: ${schema})`, default: false}) as const
@@ -220,6 +220,7 @@ export const COMMANDS = {
       'fallback-provider': {type: 'string', description: 'comma-separated providers to try, in order, when --provider cannot serve (credentials or preflight)'},
       'fallback-model': {type: 'string', description: 'comma-separated models to try, in order, when --model (or the default) is unavailable (providers with a model policy: opencode)'},
       ...profileFlags,
+      queue: {type: 'boolean', description: 'when the provider is full, record the job as queued and return at once; it launches when its turn comes', default: false, helpGroup: 'CONCURRENCY'},
       json: {type: 'boolean', description: 'print the job as JSON', default: false},
     },
   },

@@ -8,9 +8,11 @@ import {
 import {getConfig} from './config.js'
 import {checkProfileProvider, startSettings} from './start-settings.js'
 import type {LoadedProviders} from './providers.js'
-import {launchDoc} from './views.js'
+import {launchDoc, queuedDoc} from './views.js'
 import {printable} from './printable.js'
 import {emit, lines} from './output.js'
+import {resolveConcurrency} from './concurrency.js'
+import {waitNotice} from './wait-notice.js'
 
 export interface StartFlags {
   beads: string
@@ -30,6 +32,7 @@ export interface StartFlags {
   profile?: string
   'max-parallel'?: string
   'queue-timeout'?: string
+  queue?: boolean
   json?: boolean
 }
 
@@ -94,6 +97,7 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
   const minutesToSec = (m: number | null) => (m === null ? undefined : Math.round(m * 60_000) / 1000)
   const timeoutSec = minutesToSec(settings.max_runtime_minutes)
   const noMutationTimeoutSec = minutesToSec(settings.no_mutation_timeout_minutes)
+  const notice = waitNotice()
   const startWith = (provider: ProviderV1, fallbackReason: string | undefined) =>
     startJob({
       root: artifactRoot(),
@@ -119,8 +123,10 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
       settingsSources: sources,
       ...(noMutationTimeoutSec !== undefined ? {noMutationTimeoutSec} : {}),
       ...(settings.first_mutation_grace_seconds !== null ? {firstMutationGraceSec: settings.first_mutation_grace_seconds} : {}),
-      concurrency: {maxParallel: settings.max_parallel, queueTimeoutSec: settings.queue_timeout_sec, queue: false},
-    })
+      // the primary's limit comes with its settings (profile included); a fallback provider's from flag, env or config
+      concurrency: provider.name === primary ? {maxParallel: settings.max_parallel, queueTimeoutSec: settings.queue_timeout_sec, queue: flags.queue === true} : resolveConcurrency(provider.name, flags, process.env),
+      onWait: notice.say,
+    }).finally(notice.done)
 
   const failures: string[] = []
   let last: DxError | undefined
@@ -139,6 +145,11 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
 }
 
 function finish(r: StartResult, flags: StartFlags): string {
+  if (!r.launched) {
+    const doc = queuedDoc(r.meta, r.paths, r.queued?.position ?? null)
+    emit({doc, text: lines(printable(`queued ${doc.beads} provider=${doc.provider} position=${doc.queue_position} max_parallel=${r.meta.queue?.max_parallel} log=${doc.log_file}`))}, flags.json === true)
+    return `preflight ${r.preflight.checks.map((c) => `${c.name}=${c.status}`).join(' ')}; queued at ${doc.queue_position}`
+  }
   const doc = launchDoc(r.meta, r.paths, r.launched, r.meta.created_at)
   emit({doc, text: lines(printable(`started ${doc.beads} provider=${doc.provider} pid=${doc.pid} model=${doc.selected_model}${doc.fallback_reason === 'none' ? '' : ` fallback="${doc.fallback_reason}"`} log=${doc.log_file}`))}, flags.json === true)
   return `preflight ${r.preflight.checks.map((c) => `${c.name}=${c.status}`).join(' ')}; supervisor ${r.launched.monitor.pid}, agent ${r.launched.agent.pid}`

@@ -1,4 +1,4 @@
-import {artifactRoot, checkExitCode, findJob, listJobs, validateBeadsId, type Thresholds} from '@dx-runner/core'
+import {artifactRoot, checkExitCode, findJob, listJobs, queuePositions, validateBeadsId, type JobView, type Thresholds} from '@dx-runner/core'
 import {observeAll} from './observe.js'
 import type {LoadedProviders} from './providers.js'
 import {checkDoc, statusRow, statusTable, type CheckDoc, type StatusRow} from './views.js'
@@ -20,7 +20,14 @@ export async function statusRows(opts: StatusOptions, providers: ProvidersFor, t
     (j) => (opts.beads === undefined || j.beads === opts.beads) && (opts.provider === undefined || j.provider === opts.provider),
   )
   const views = jobs.length > 0 ? await observeAll('status', jobs, await providers([...new Set(jobs.map((j) => j.provider))]), thresholds) : []
-  return views.map(statusRow)
+  return withQueuePositions(views).map(([v, position]) => ({...statusRow(v), ...(position === undefined ? {} : {queue_position: position})}))
+}
+
+/** Each view with its place in its provider's line when it is queued (the line is read once per provider). */
+function withQueuePositions(views: JobView[]): [JobView, number | undefined][] {
+  const queued = views.filter((v) => v.state === 'queued')
+  const positions = queued.length > 0 ? queuePositions(artifactRoot(), queued.map((v) => v.provider)) : new Map<string, number>()
+  return views.map((v) => [v, v.state === 'queued' ? positions.get(`${v.provider}/${v.beads}`) : undefined])
 }
 
 export interface StatusDoc {
@@ -43,7 +50,8 @@ export async function runCheck(beadsRaw: string, providers: ProvidersFor, thresh
     doc = {beads, provider: '-', pid: '-', state: 'missing', reason_code: 'no_metadata', elapsed: '0s', log_bytes: 0, mutation_count: 0, retry_count: 0, outcome: '-', exit_code: '-', checked_at: now.toISOString()}
   } else {
     const [view] = await observeAll('check', [paths], await providers([paths.provider]), thresholds, {freshMutations: true})
-    doc = checkDoc(view, now)
+    const [[, position]] = withQueuePositions([view])
+    doc = {...checkDoc(view, now), ...(position === undefined ? {} : {queue_position: position})}
   }
   const text = `${printable(`${doc.beads} ${doc.state} ${doc.reason_code}`)}${doc.exit_code === '-' ? '' : ` rc=${doc.exit_code}`}\n`
   return {doc, text, exitCode: checkExitCode(doc.state as Parameters<typeof checkExitCode>[0])}

@@ -14,6 +14,8 @@ export interface StatusRow {
   outcome: string
   /** status --all-hosts: where the job runs ('local' for this machine) */
   host?: string
+  /** state queued: its place in its provider's line (1 = next) */
+  queue_position?: number
 }
 
 export function statusRow(v: JobView): StatusRow {
@@ -137,7 +139,8 @@ export function statusTable(rows: StatusRow[]): string {
   return table(
     hosts ? ['HOST', ...head] : head,
     rows.map((r) => {
-      const cells = [r.beads, r.provider, r.pid, r.state, r.reason_code, r.elapsed, String(r.log_bytes), String(r.mutation_count), String(r.retry_count), r.outcome]
+      const reason = r.queue_position === undefined ? r.reason_code : `${r.reason_code} #${r.queue_position}`
+      const cells = [r.beads, r.provider, r.pid, r.state, reason, r.elapsed, String(r.log_bytes), String(r.mutation_count), String(r.retry_count), r.outcome]
       return hosts ? [r.host ?? 'local', ...cells] : cells
     }),
   )
@@ -157,6 +160,25 @@ export function launchDoc(meta: JobMeta, paths: JobPaths, launched: Launched, st
     worktree: meta.worktree,
     log_file: paths.log,
     started_at: startedAt,
+  }
+}
+
+/** The document `start --queue` prints for a job that waits in line (schema: start). */
+export function queuedDoc(meta: JobMeta, paths: JobPaths, position: number | null) {
+  return {
+    beads: meta.beads,
+    provider: meta.provider,
+    pid: '-',
+    monitor_pid: '-',
+    state: 'queued',
+    selected_model: meta.selected_model,
+    fallback_reason: meta.fallback_reason,
+    execution_mode: meta.execution_mode,
+    worktree: meta.worktree,
+    log_file: paths.log,
+    started_at: meta.created_at,
+    ...(position === null ? {} : {queue_position: position}),
+    ...(meta.queue ? {max_parallel: meta.queue.max_parallel} : {}),
   }
 }
 

@@ -228,6 +228,11 @@ export function decideObservation(f: ObservationFacts, o: {thresholds: Threshold
   let view = base
   const phase = jobPhase(f)
 
+  // start --queue: recorded and waiting for a slot, nothing launched yet (README "Concurrency")
+  if (phase === 'live' && meta.queue && !f.agentId && !f.monitorId) {
+    return {view: withOutcome({...view, state: 'queued', reason_code: 'queued', started_at: null}, f, undefined, undefined), actions}
+  }
+
   // Ended but not yet classified: classify once, from the whole log, and record it.
   if (phase === 'ended' && f.classified) {
     const exitCode = f.rc.kind === 'ok' ? f.rc.value.exit_code : null

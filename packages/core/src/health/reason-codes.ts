@@ -1,6 +1,7 @@
 export {REASON_CODES, isReasonCode, type ReasonCode} from '@dx-runner/provider'
 
 export const HEALTH_STATES = [
+  'queued',
   'launching',
   'waiting_first_output',
   'silent_mutation',

@@ -11,6 +11,7 @@ import {ensureDir, writeFileAtomic, writeJsonAtomic, readJsonFile} from '../stor
 import {dirname, isAbsolute, resolve} from 'node:path'
 import type {MutationSnapshot} from './mutations.js'
 import {noMutationDeadlineSec} from '../health/run-budgets.js'
+import {handOffCredential} from '../queue/hand-off-credential.js'
 
 export interface AttemptOptions {
   paths: JobPaths
@@ -106,5 +107,6 @@ export async function launchAttempt(o: AttemptOptions): Promise<Launched> {
     noMutationDeadlineSec: noMutationDeadlineSec(meta),
     pty: o.pty,
     commit: o.commit,
+    handOffEnv: handOffCredential(o.auth, plan.env),
   })
 }

@@ -7,6 +7,7 @@ import {endJobProcesses, markedJobs} from '../process/job-processes.js'
 import {listJobs} from '../store/list-jobs.js'
 import {removeStdinPrompt} from '../store/prompt-file.js'
 import {isJobActive} from '../process/job-active.js'
+import {queuedRecord} from '../queue/queued-job.js'
 import {readJsonFile, type ReadResult} from '../store/store.js'
 
 export interface PruneEntry {
@@ -49,7 +50,8 @@ export async function pruneJobs(root: string, beads?: string): Promise<PruneEntr
     if (beads !== undefined && paths.beads !== beads) continue
     const lock = acquireJobLock(paths.lock)
     try {
-      if (isJobActive(paths)) continue
+      // a queued job is waiting for its turn, not finished
+      if (isJobActive(paths) || queuedRecord(paths)) continue
       // processes marked with this job outlived it (they escaped its group): they go with it
       if (marked.has(paths.dir)) await endJobProcesses(paths, 2000)
       const meta = readJsonFile<{prompt_file?: unknown}>(paths.meta)

@@ -15,6 +15,7 @@ import {isJobActive} from '../process/job-active.js'
 import {jobProcesses} from '../process/job-processes.js'
 import {attemptFiles} from '../store/attempt-files.js'
 import {migrateLegacyJobLocked} from '../store/migrate-layout.js'
+import {queuedRecord} from '../queue/queued-job.js'
 
 export interface RestartResult {
   paths: JobPaths
@@ -46,7 +47,7 @@ function checkWorktree(worktree: string): void {
 }
 
 /** Everything a relaunch needs, checked while nothing has been touched; a refusal says so in one line, with its own exit code. */
-async function checkRelaunch(paths: JobPaths, meta: JobMeta, provider: ProviderV1, callerEnv: NodeJS.ProcessEnv): Promise<{auth: AuthResult; plan: AttemptPlan}> {
+export async function checkRelaunch(paths: JobPaths, meta: JobMeta, provider: ProviderV1, callerEnv: NodeJS.ProcessEnv): Promise<{auth: AuthResult; plan: AttemptPlan}> {
   try {
     validatePromptFile(meta.prompt_file, '/')
     checkWorktree(meta.worktree)
@@ -69,6 +70,8 @@ async function checkRelaunch(paths: JobPaths, meta: JobMeta, provider: ProviderV
  */
 export async function restartJobUnlocked(paths: JobPaths, provider: ProviderV1, opts: RestartOptions): Promise<RestartResult> {
   const meta = readMetaOrThrow(paths)
+  // a queued job launches once, when its turn comes: never also from here
+  if (queuedRecord(paths, meta)) throw new DxError(`job ${paths.beads} is queued for a slot of ${paths.provider}; it starts when its turn comes (stop it to remove it)`, {exitCode: ExitCode.alreadyActive})
   const {auth, plan} = await checkRelaunch(paths, meta, provider, opts.env)
   let stopped = false
   // anything of the job still running (its agent, or what an earlier attempt left behind) ends first: never two agents for one id

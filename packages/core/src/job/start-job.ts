@@ -21,6 +21,9 @@ import {keepLogsFrom, rotateLogs} from '../store/rotate-logs.js'
 import {faultPoint} from '../process/fault-point.js'
 import {cachedPreflight} from './preflight-cache.js'
 import {recordLaunch} from './launch-settings.js'
+import {takeSlot, type Concurrency, type Slot} from '../queue/take-slot.js'
+import {queuedRecord} from '../queue/queued-job.js'
+import {markQueued} from '../queue/waiting-line.js'
 
 export interface StartRequest {
   root: string
@@ -59,15 +62,20 @@ export interface StartRequest {
   profile?: {name: string; file: string | null} | null
   settings?: Settings
   settingsSources?: SettingsSources
-  /** Per-provider concurrency (owned by the queue: job/…; passed through by start). */
-  concurrency?: {maxParallel: number | null; queueTimeoutSec: number; queue: boolean}
+  /** The provider's max_parallel, how long to wait for a slot, and --queue (README "Concurrency"); no limit when absent. */
+  concurrency?: Concurrency
+  /** Told once when the start waits for a slot (the CLI prints it on stderr). */
+  onWait?: (line: string) => void
 }
 
 export interface StartResult {
   paths: JobPaths
   meta: JobMeta
-  launched: Launched
+  /** Absent when the job was queued instead. */
+  launched?: Launched
   preflight: PreflightReport
+  /** start --queue into a full provider: the job waits in line at this place (1 = next). */
+  queued?: {position: number; seq: number}
 }
 
 export {isJobActive}
@@ -136,7 +144,22 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
   }
   for (const c of verdict.downgraded) req.onPreflightWarning?.(c)
   const selection = await req.provider.selectModel(ctx, req.model)
+  // a provider at its limit: wait for a slot or take a place in line (everything above is checked first, nothing is written yet)
+  const limit = req.concurrency?.maxParallel
+  const slot = limit ? await takeSlot(req.root, req.provider.name, beads, {...req.concurrency!, maxParallel: limit}, req.onWait ?? (() => {})) : undefined
+  try {
+    return await registerAndLaunch(req, {beads, promptFile, worktree, auth, preflight, selection, slot})
+  } finally {
+    slot?.lock.release()
+  }
+}
 
+/** Under the job's lock (inside the provider's when it has a limit): replace a finished job of the id, then launch, or record the job as queued. */
+async function registerAndLaunch(
+  req: StartRequest,
+  s: {beads: string; promptFile: string; worktree: string; auth: Awaited<ReturnType<typeof resolveJobAuth>>; preflight: PreflightReport; selection: Awaited<ReturnType<ProviderV1['selectModel']>>; slot: Slot | undefined},
+): Promise<StartResult> {
+  const {beads, promptFile, worktree, auth, preflight, selection, slot} = s
   const paths = jobPaths(req.root, req.provider.name, beads)
   ensureDir(req.root)
   ensureDir(paths.dir)
@@ -145,7 +168,7 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
   try {
     const existing = findJob(req.root, beads)
     for (const p of new Set([existing, paths].filter((x): x is JobPaths => x !== undefined))) {
-      if (isJobActive(p)) {
+      if (isJobActive(p) || queuedRecord(p)) {
         throw new DxError(`job ${beads} is already active (${p.provider}); stop it first or pick another --beads`, {exitCode: ExitCode.alreadyActive})
       }
     }
@@ -186,6 +209,14 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
       required_baseline: req.requiredBaseline ?? null,
       feature_key: req.featureKey ?? null,
       timeout_sec: req.timeoutSec ?? null,
+    }
+    if (slot?.kind === 'queue') {
+      // recorded, not launched: the hand-off launches it with these very settings when its turn comes
+      meta.queue = {max_parallel: slot.maxParallel, queued_at: meta.created_at, seq: slot.seq}
+      writeJsonAtomic(paths.contract, contract)
+      writeJsonAtomic(paths.meta, meta)
+      markQueued(req.root, req.provider.name)
+      return {paths, meta, preflight, queued: {position: slot.position, seq: slot.seq}}
     }
     let launched: Launched
     try {

@@ -8,6 +8,8 @@ import {outcomeRecord} from './observe-job.js'
 import {markStopping} from '../store/stop-intent.js'
 import {readJsonFile, readRcFile, removeQuietly, writeJsonAtomic} from '../store/store.js'
 import type {Heartbeat} from '../health/heartbeat.js'
+import {queuedRecord} from '../queue/queued-job.js'
+import {cancelQueuedJob} from '../queue/cancel-queued.js'
 
 export interface StopResult {
   beads: string
@@ -37,6 +39,8 @@ function isFinished(paths: JobPaths): boolean {
  * so an interrupted stop never records a job as stopped while its agent runs. Caller holds no lock.
  */
 export async function stopJobUnlocked(paths: JobPaths, meta: JobMeta, graceMs: number, reason: ReasonCode = 'stopped_by_user'): Promise<StopResult> {
+  // a queued job has nothing running: it leaves the line
+  if (queuedRecord(paths, meta)) return cancelQueuedJob(paths, meta)
   const finished = isFinished(paths)
   const running = jobProcesses(paths)
   if (running.pids.length === 0) {

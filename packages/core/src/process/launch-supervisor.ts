@@ -44,6 +44,8 @@ export interface SupervisorOptions {
    * The supervisor launches the agent only if the meta exists when stdin closes (the commit point).
    */
   commit?: () => void | Promise<void>
+  /** Variables the queue's hand-off gets when the job ends (the credential source of the jobs it launches); never the agent's. */
+  handOffEnv?: Record<string, string>
 }
 
 export interface Launched {
@@ -87,6 +89,11 @@ export async function launchSupervisor(opts: SupervisorOptions): Promise<Launche
     if (/[\n\r\0]/.test(value)) throw new DxError(`secret for ${k} contains a newline or NUL`, {exitCode: ExitCode.authFailed})
     return `${k}=${value}\n`
   })
+  for (const [k, value] of Object.entries(opts.handOffEnv ?? {})) {
+    registerSecretForRedaction(value)
+    if (/[\n\r\0]/.test(value) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) continue
+    secretLines.push(`H:${k}=${value}\n`)
+  }
   let argv = [resolved, ...spec.args]
   if (opts.pty) {
     const script = findExecutable('script', env.PATH)

@@ -24,13 +24,21 @@ import {ARTIFACT_NAMES as N, RESERVED_SUFFIX as R} from '../store/job-paths.js'
  * rc holds "<status>[ leftover=<n>][ disk_full]": the status is written the moment the agent exits
  * (exit → rc stays under a millisecond), then what the agent left behind is ended (TERM, grace,
  * KILL) and counted, and the count is written over the same bytes.
+ * $DX_RUNNER_HANDOFF (set by the CLI; kept from the agent) names the hand-off script: once the agent
+ * has ended and its leftovers are gone, it is started with node in the background to launch the
+ * provider's next queued jobs (only while <root>/.queue/<provider>/queued says some wait: no node
+ * start for every ended job otherwise). Stdin lines `H:NAME=value` (the job's credential source, for the jobs
+ * it launches) are kept unexported, never seen by the agent, and written to the hand-off's stdin.
  */
 export const SUPERVISOR_SCRIPT = `
 set -f
 umask 077
 d=$1; in=$2; to=$3; g=$4; gt=$5; nd=$6; rs=$7; nt=$8; nc=$9; shift 9
+ho=\${DX_RUNNER_HANDOFF:-}; unset DX_RUNNER_HANDOFF
 sn=
-while IFS= read -r kv; do case $kv in *=*) export "$kv"; sn="$sn \${kv%%=*}";; esac; done
+hs=
+while IFS= read -r kv; do case $kv in H:*=*) hs="$hs\${kv#H:}
+";; *=*) export "$kv"; sn="$sn \${kv%%=*}";; esac; done
 kv=
 exec 0</dev/null
 [ -f "$d/${N.meta}" ] || exit 0
@@ -86,5 +94,9 @@ if [ -n "$o" ]; then
   [ -n "$o" ] && kill -KILL $o
   printf '%-47s\\n' "$rc leftover=$n$x" 1<>"$d/${N.rc}"
 fi
+# the slot is free: hand it on to the provider's next queued job (README "Concurrency"), in its own session (a stop ending this group must not end it)
+sd=; command -v setsid >/dev/null 2>&1 && sd=setsid
+pd=\${d%/*}
+[ -n "$ho" ] && [ -f "$ho" ] && [ -e "\${pd%/*}/.queue/\${pd##*/}/queued" ] && { printf '%s' "$hs" | $sd "$nd" "$ho" "$d" >/dev/null 2>&1 & }
 [ -n "$sn" ] && [ -n "$rs" ] && [ -f "$rs" ] && "$nd" "$rs" "$d" $sn
 `

@@ -11,7 +11,7 @@ export const DEFAULT_SETTINGS: Settings = {
   fallback_providers: [],
   fallback_models: [],
   max_parallel: null,
-  queue_timeout_sec: 0,
+  queue_timeout_sec: 300,
   max_runtime_minutes: null,
   no_mutation_timeout_minutes: null,
   first_mutation_grace_seconds: null,

@@ -21,6 +21,8 @@ const statusRow = {
     retry_count: d.nonNegInt,
     outcome: {type: 'string', enum: ['-', 'success', 'failed', 'killed', 'no_op']},
     host: {type: 'string'},
+    /** state queued: its place in its provider's line (1 = next) */
+    queue_position: {type: 'integer', minimum: 1},
   },
 } as const
 
@@ -153,6 +155,18 @@ export const SCHEMAS = {
       profile: d.profileRef,
       settings: d.settings,
       settings_sources: d.settingsSources,
+      queue: {
+        description: 'start --queue into a full provider: the limit it was queued under, when, and its number in line (the hand-off needs no config)',
+        anyOf: [
+          {type: 'null'},
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['max_parallel', 'queued_at', 'seq'],
+            properties: {max_parallel: {type: 'integer', minimum: 1}, queued_at: d.isoDate, seq: d.nonNegInt},
+          },
+        ],
+      },
     },
   },
   preflight: {
@@ -201,8 +215,9 @@ export const SCHEMAS = {
     properties: {
       beads: d.beads,
       provider: d.providerName,
-      pid: {type: 'string', pattern: '^\\d+$'},
-      monitor_pid: {type: 'string', pattern: '^\\d+$'},
+      // '-' when the job was queued (start --queue into a full provider)
+      pid: {type: 'string', pattern: '^(\\d+|-)$'},
+      monitor_pid: {type: 'string', pattern: '^(\\d+|-)$'},
       state: d.state,
       selected_model: {type: 'string'},
       fallback_reason: {type: 'string'},
@@ -211,6 +226,8 @@ export const SCHEMAS = {
       log_file: {type: 'string'},
       started_at: d.isoDate,
       retry_count: d.nonNegInt,
+      queue_position: {type: 'integer', minimum: 1},
+      max_parallel: {type: 'integer', minimum: 1},
     },
   },
   stop: {

@@ -1,5 +1,6 @@
 import type {LaunchRecord} from '../job/launch-settings.js'
 import type {Settings, SettingsSources} from '../profiles/settings.js'
+import type {QueueRecord} from '../queue/queued-job.js'
 
 /** <provider>/<beads>/meta: what the job is. Written once at start; restart changes only `retries` (and `blocked` via the watchdog). */
 export interface JobMeta {
@@ -29,6 +30,8 @@ export interface JobMeta {
   settings?: Settings
   /** Where each of `settings` came from: flag, env, profile, config or default. */
   settings_sources?: SettingsSources
+  /** What a job submitted with `start --queue` into a full provider was queued under (README "Concurrency"); absent when it launched at once. */
+  queue?: QueueRecord | null
 }
 
 /** <provider>/<beads>/contract: what the job promised. */

@@ -8,6 +8,7 @@ import {ProcessTable} from '../process/proc.js'
 import {readJsonFile, writeJsonAtomic} from '../store/store.js'
 import {carryOut, type FreshLook} from './carry-out.js'
 import {decideWatchdogAction, jobSituation, type WatchdogMemory, type WatchdogPolicy} from './decide-action.js'
+import {handOnSlots} from './hand-on-slots.js'
 
 /** The providers a round may need: `find` to read a job, `get` (throws when not installed) to restart one. */
 export interface RoundProviders {
@@ -47,6 +48,8 @@ export async function watchdogRound(round: number, o: RoundOptions): Promise<voi
       o.emit({action: 'failed', beads: v.beads, provider: v.provider, state: v.state, reason_code: v.reason_code, error: (error as Error).message.split('\n')[0]})
     }
   }
+  // the backstop of the queue's hand-off: a supervisor that was killed handed nothing on
+  acted += await handOnSlots(views, o.root, providers, o.env, o.emit)
   o.emit({action: 'round', round, jobs: views.length, acted})
 }
 

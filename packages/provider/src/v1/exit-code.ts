@@ -17,6 +17,8 @@ export const ExitCode = {
   alreadyActive: 25,
   /** --host: ssh could not reach the host, or dx-runner is not installed there. */
   hostUnreachable: 26,
+  /** The provider is at its max_parallel and no slot freed within queue_timeout_sec (reason concurrency_limit); nothing was written. */
+  concurrencyLimit: 27,
   /** `wait --timeout` ran out before every job was done (the code timeout(1) uses). */
   waitTimedOut: 124,
 } as const

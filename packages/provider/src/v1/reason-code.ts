@@ -10,6 +10,8 @@ export const REASON_CODES = [
   'no_heartbeat_no_mutation',
   'awaiting_finalize',
   'provider_retrying',
+  /** waiting in its provider's queue for a slot (start --queue) */
+  'queued',
   // finished
   'outcome_exit_0',
   'process_exit_with_rc',
@@ -28,6 +30,8 @@ export const REASON_CODES = [
   'disk_full',
   /** ended, but the provider that could classify it is not installed: nothing is recorded until it is back */
   'provider_not_installed',
+  /** a queued job's launch could not be made when its turn came (its worktree, prompt or credential is gone) */
+  'queued_launch_failed',
   // other
   'retries_exhausted',
   'no_metadata',
@@ -39,6 +43,8 @@ export const REASON_CODES = [
   'commit_not_reachable',
   'feature_key_missing',
   'outside_allowed_prefixes',
+  // concurrency (start into a provider at its max_parallel)
+  'concurrency_limit',
   // remote (status --all-hosts, hosts)
   'host_unreachable',
 ] as const
