@@ -22,6 +22,7 @@ import {faultPoint} from '../process/fault-point.js'
 import {cachedPreflight} from './preflight-cache.js'
 import {recordLaunch} from './launch-settings.js'
 import {takeSlot, type Concurrency, type Slot} from '../queue/take-slot.js'
+import {dispatchUnderLock} from '../queue/dispatch-queue.js'
 import {queuedRecord} from '../queue/queued-job.js'
 import {markQueued} from '../queue/waiting-line.js'
 
@@ -146,7 +147,9 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
   const selection = await req.provider.selectModel(ctx, req.model)
   // a provider at its limit: wait for a slot or take a place in line (everything above is checked first, nothing is written yet)
   const limit = req.concurrency?.maxParallel
-  const slot = limit ? await takeSlot(req.root, req.provider.name, beads, {...req.concurrency!, maxParallel: limit}, req.onWait ?? (() => {})) : undefined
+  // queued jobs ahead that may go are launched first (with their own recorded settings), so this start never overtakes them
+  const launchAhead = () => dispatchUnderLock(req.root, req.provider.name, async () => req.provider, req.env)
+  const slot = limit ? await takeSlot(req.root, req.provider.name, beads, {...req.concurrency!, maxParallel: limit}, req.onWait ?? (() => {}), launchAhead) : undefined
   try {
     return await registerAndLaunch(req, {beads, promptFile, worktree, auth, preflight, selection, slot})
   } finally {

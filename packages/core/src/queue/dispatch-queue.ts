@@ -13,7 +13,7 @@ import {readJsonFile, writeJsonAtomic} from '../store/store.js'
 import {entriesThatMayGo} from './decide-turn.js'
 import {liveJobCount} from './live-jobs.js'
 import {queuedRecord} from './queued-job.js'
-import {acquireProviderLock} from './take-slot.js'
+import {acquireProviderLock} from './queue-paths.js'
 import {unmarkQueued, waitingLine} from './waiting-line.js'
 
 /** What the hand-off did with one queued job. */
@@ -32,23 +32,31 @@ export interface Dispatched {
  * to run any number of times at once (the provider's lock orders them).
  */
 export async function dispatchQueue(root: string, provider: string, providerFor: () => Promise<ProviderV1>, env: NodeJS.ProcessEnv): Promise<Dispatched[]> {
-  const done: Dispatched[] = []
   const lock = acquireProviderLock(root, provider)
   try {
-    for (;;) {
-      const jobs = listJobs(root)
-      const line = waitingLine(root, provider, {sweep: true, jobs})
-      if (!line.some((p) => p.kind === 'job')) {
-        unmarkQueued(root, provider)
-        break
-      }
-      const next = line.slice(0, entriesThatMayGo(liveJobCount(root, provider, jobs), line)).find((p) => p.kind === 'job')
-      if (!next?.paths) break
-      const d = await launchQueued(next.paths, providerFor, env)
-      if (d) done.push(d)
-    }
+    return await dispatchUnderLock(root, provider, providerFor, env)
   } finally {
     lock.release()
+  }
+}
+
+/**
+ * dispatchQueue's work for a caller that already holds the provider's lock. A `start` runs it before
+ * it looks for a slot: queued jobs that may go are launched first, so a newcomer never starts ahead of them.
+ */
+export async function dispatchUnderLock(root: string, provider: string, providerFor: () => Promise<ProviderV1>, env: NodeJS.ProcessEnv): Promise<Dispatched[]> {
+  const done: Dispatched[] = []
+  for (;;) {
+    const jobs = listJobs(root)
+    const line = waitingLine(root, provider, {sweep: true, jobs})
+    if (!line.some((p) => p.kind === 'job')) {
+      unmarkQueued(root, provider)
+      break
+    }
+    const next = line.slice(0, entriesThatMayGo(liveJobCount(root, provider, jobs), line)).find((p) => p.kind === 'job')
+    if (!next?.paths) break
+    const d = await launchQueued(next.paths, providerFor, env)
+    if (d) done.push(d)
   }
   return done
 }

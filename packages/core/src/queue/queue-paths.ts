@@ -1,7 +1,12 @@
 import {join} from 'node:path'
+import {acquireJobLock, type JobLock} from '../store/job-lock.js'
 
 /** The provider's slot lock: held from counting its live jobs through a launch's commit, so no two starts take the last slot. */
 export const providerLockPath = (root: string, provider: string): string => join(root, '.locks', 'providers', `${provider}.lock`)
+
+export function acquireProviderLock(root: string, provider: string): JobLock {
+  return acquireJobLock(providerLockPath(root, provider))
+}
 
 /** The provider's waiting line (README "Artifacts"): one entry per blocking `start` waiting for a slot. */
 export const queueDir = (root: string, provider: string): string => join(root, '.queue', provider)

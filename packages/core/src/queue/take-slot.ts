@@ -1,12 +1,12 @@
 import {join} from 'node:path'
 import {DxError, ExitCode} from '../errors.js'
-import {acquireJobLock, type JobLock} from '../store/job-lock.js'
+import type {JobLock} from '../store/job-lock.js'
 import {listJobs} from '../store/list-jobs.js'
 import {removeDirIfEmpty} from '../store/store.js'
 import {ChangeWatch} from './change-watch.js'
 import {entriesThatMayGo} from './decide-turn.js'
 import {holdsSlot, liveJobCount} from './live-jobs.js'
-import {providerLockPath, queueDir} from './queue-paths.js'
+import {acquireProviderLock, queueDir} from './queue-paths.js'
 import {addWaiter, nextSeq, removeWaiter, waitingLine} from './waiting-line.js'
 
 /** A start's concurrency settings (README "Concurrency"): the provider's limit (null: none), how long to wait for a slot, and `--queue`. */
@@ -22,9 +22,7 @@ export type Slot = {kind: 'launch'; lock: JobLock} | {kind: 'queue'; lock: JobLo
 /** The slow poll under the watch: a change a watch missed is seen within this long. */
 const BACKSTOP_MS = 1000
 
-export function acquireProviderLock(root: string, provider: string): JobLock {
-  return acquireJobLock(providerLockPath(root, provider))
-}
+export {acquireProviderLock}
 
 /** Under the provider's lock: can an arrival with this limit go now, and where would it stand? */
 function look(root: string, provider: string, maxParallel: number, seq?: number): {go: boolean; position: number; seq: number} {
@@ -51,10 +49,19 @@ function fullError(provider: string, maxParallel: number, waitedSec: number): Dx
  * once through `say`, woken by changes in the provider's job directories and its line; on time-out it
  * removes its entry from the line and throws exit 27 (`concurrency_limit`), having written nothing else.
  */
-export async function takeSlot(root: string, provider: string, beads: string, c: Concurrency & {maxParallel: number}, say: (line: string) => void): Promise<Slot> {
+export async function takeSlot(
+  root: string,
+  provider: string,
+  beads: string,
+  c: Concurrency & {maxParallel: number},
+  say: (line: string) => void,
+  /** Under the provider's lock, before each look: launch the queued jobs ahead that may go (dispatchUnderLock), so they start first. */
+  launchAhead: () => Promise<unknown> = async () => {},
+): Promise<Slot> {
   let lock = acquireProviderLock(root, provider)
   let seq: number
   try {
+    await launchAhead()
     const first = look(root, provider, c.maxParallel)
     if (first.go) return {kind: 'launch', lock}
     if (c.queue) return {kind: 'queue', lock, seq: first.seq, position: first.position, maxParallel: c.maxParallel}
@@ -78,6 +85,7 @@ export async function takeSlot(root: string, provider: string, beads: string, c:
       lock = acquireProviderLock(root, provider)
       let go = false
       try {
+        await launchAhead()
         go = look(root, provider, c.maxParallel, seq).go
       } finally {
         if (!go) lock.release()
