@@ -20,7 +20,7 @@ const ownPackages = {
 const common = {bundle: true, format: 'esm', platform: 'node', target: 'node20', plugins: [ownPackages], logLevel: 'warning'}
 // core first: the CLI's bundle below takes core's sources through the package, as users do
 await build({...common, absWorkingDir: join(packages, 'core'), entryPoints: ['dist/index.js'], outfile: 'dist/core.bundle.js'})
-for (const p of ['provider-cc-glm', 'provider-gemini', 'provider-opencode']) {
+for (const p of ['provider-cc-glm', 'provider-claude-code', 'provider-gemini', 'provider-opencode']) {
   await build({...common, absWorkingDir: join(packages, p), entryPoints: ['dist/hooks/provider.js'], outfile: 'dist/provider.bundle.js'})
 }
 await build({

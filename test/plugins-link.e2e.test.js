@@ -34,7 +34,7 @@ describe('plugins link / unlink a provider from a working copy', function () {
     expect(c.doc).to.include({state: 'exited_ok'})
     expect(existsSync(join(sb.worktree, 'linked-output.txt'))).to.equal(true)
     expect(sb.run(['plugins', 'unlink', 'dx-runner-provider-exec']).code).to.equal(0)
-    expect(sb.json(['providers', '--json']).doc.providers.map((p) => p.name)).to.deep.equal(['cc-glm', 'gemini', 'opencode'])
+    expect(sb.json(['providers', '--json']).doc.providers.map((p) => p.name)).to.deep.equal(['cc-glm', 'claude-code', 'gemini', 'opencode'])
     expect(sb.run(['start', '--beads', 'bd-link2', '--provider', 'exec', '--prompt-file', join(sb.base, 'job.sh')]).code).to.equal(20)
   })
 })

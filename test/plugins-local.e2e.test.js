@@ -50,7 +50,7 @@ describe('plugins install a local provider (a directory or an npm pack tarball)'
     const un = sb.run(['plugins', 'uninstall', 'dx-runner-provider-exec'])
     expect(un.code, un.stderr).to.equal(0)
     expect(readdirSync(local)).to.deep.equal([])
-    expect(sb.json(['providers', '--json']).doc.providers.map((p) => p.name)).to.deep.equal(['cc-glm', 'gemini', 'opencode'])
+    expect(sb.json(['providers', '--json']).doc.providers.map((p) => p.name)).to.deep.equal(['cc-glm', 'claude-code', 'gemini', 'opencode'])
     expect(sb.run(['start', '--beads', `${beads}-gone`, '--provider', 'exec', '--prompt-file', join(sb.base, 'job.sh')]).code).to.equal(20)
   }
 

@@ -20,13 +20,15 @@ describe('probe, preflight and providers (real CLIs, loopback simulator)', funct
   const envFor = (scenario) => ({
     CC_GLM_AUTH_TOKEN: TOKEN,
     CC_GLM_BASE_URL: `${sim.url}/s/${scenario}`,
+    ANTHROPIC_API_KEY: TOKEN,
+    CLAUDE_CODE_BASE_URL: `${sim.url}/s/${scenario}`,
     GEMINI_API_KEY: TOKEN,
     GOOGLE_GEMINI_BASE_URL: `${sim.url}/s/${scenario}`,
     ZAI_API_KEY: TOKEN,
     OPENCODE_ZAI_BASE_URL: `${sim.url}/s/${scenario}/v1`,
   })
 
-  for (const provider of ['cc-glm', 'gemini', 'opencode']) {
+  for (const provider of ['cc-glm', 'claude-code', 'gemini', 'opencode']) {
     it(`${provider}: probe answers against the simulator`, async () => {
       const r = sb.json(['probe', '--provider', provider, '--json', '--timeout', '60'], {env: envFor('answer')})
       expect(r.code, r.stderr).to.equal(0)
@@ -47,7 +49,7 @@ describe('probe, preflight and providers (real CLIs, loopback simulator)', funct
     const ok = sb.json(['preflight', '--json'], {env: envFor('answer')})
     expect(ok.code, ok.stderr).to.equal(0)
     expect(await validateDocument('preflight', ok.doc)).to.deep.equal([])
-    expect(ok.doc.providers.map((p) => p.provider).sort()).to.deep.equal(['cc-glm', 'gemini', 'opencode'])
+    expect(ok.doc.providers.map((p) => p.provider).sort()).to.deep.equal(['cc-glm', 'claude-code', 'gemini', 'opencode'])
     const bad = sb.json(['preflight', '--provider', 'gemini', '--json'], {env: {GEMINI_API_KEY: ''}})
     expect(bad.code).to.equal(21)
     expect(bad.doc.providers[0]).to.include({passed: false, reason_code: 'provider_auth_failed'})
@@ -58,6 +60,7 @@ describe('probe, preflight and providers (real CLIs, loopback simulator)', funct
     expect(await validateDocument('providers', r.doc)).to.deep.equal([])
     expect(r.doc.providers.map((p) => [p.name, p.package])).to.deep.equal([
       ['cc-glm', '@dx-runner/provider-cc-glm'],
+      ['claude-code', '@dx-runner/provider-claude-code'],
       ['gemini', '@dx-runner/provider-gemini'],
       ['opencode', '@dx-runner/provider-opencode'],
     ])

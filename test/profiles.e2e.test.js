@@ -46,6 +46,7 @@ describe('profiles', function () {
     expect(by.team).to.include({origin: 'user', provider: 'gemini'})
     expect(by.gemini).to.include({origin: 'builtin', provider: 'gemini'})
     expect(by.opencode).to.include({origin: 'builtin', provider: 'opencode'})
+    expect(by['claude-code']).to.include({origin: 'builtin', provider: 'claude-code'})
     const table = sb.run(['profiles'])
     expect(table.stdout).to.match(/^NAME\s+FROM\s+PROVIDER\s+DESCRIPTION$/m)
     expect(table.stdout).to.match(/^team\s+user\s+gemini\s+team$/m)

@@ -51,11 +51,12 @@ describe('install from a registry (verdaccio), plugins, third-party providers', 
     await reg?.stop()
   })
 
-  it('the installed CLI lists the three built-in providers and runs a real claude job', async () => {
+  it('the installed CLI lists the four built-in providers and runs a real claude job', async () => {
     const p = json(['providers', '--json'])
     expect(p.code, p.stderr).to.equal(0)
     expect(p.doc.providers.map((x) => [x.name, x.package, x.version])).to.deep.equal([
       ['cc-glm', '@dx-runner/provider-cc-glm', '0.1.0'],
+      ['claude-code', '@dx-runner/provider-claude-code', '0.1.0'],
       ['gemini', '@dx-runner/provider-gemini', '0.1.0'],
       ['opencode', '@dx-runner/provider-opencode', '0.1.0'],
     ])
@@ -83,7 +84,7 @@ describe('install from a registry (verdaccio), plugins, third-party providers', 
     expect(c.doc).to.include({state: 'exited_ok', reason_code: 'outcome_exit_0'})
     expect(existsSync(join(sb.worktree, 'exec-output.txt'))).to.equal(true)
     expect(run(['plugins', 'uninstall', 'dx-runner-provider-exec']).code).to.equal(0)
-    expect(json(['providers', '--json']).doc.providers.map((x) => x.name)).to.deep.equal(['cc-glm', 'gemini', 'opencode'])
+    expect(json(['providers', '--json']).doc.providers.map((x) => x.name)).to.deep.equal(['cc-glm', 'claude-code', 'gemini', 'opencode'])
     const gone = run(['start', '--beads', 'bd-exec2', '--provider', 'exec', '--prompt-file', join(sb.base, 'job.sh')])
     expect(gone.code).to.equal(20)
   })
@@ -92,7 +93,7 @@ describe('install from a registry (verdaccio), plugins, third-party providers', 
     expect(run(['plugins', 'install', 'dx-runner-provider-future']).code).to.equal(0)
     const p = json(['providers', '--json'])
     expect(p.code).to.equal(0)
-    expect(p.doc.providers.map((x) => x.name)).to.deep.equal(['cc-glm', 'gemini', 'opencode'])
+    expect(p.doc.providers.map((x) => x.name)).to.deep.equal(['cc-glm', 'claude-code', 'gemini', 'opencode'])
     expect(p.doc.incompatible).to.have.length(1)
     expect(p.doc.incompatible[0]).to.include({name: 'future', package: 'dx-runner-provider-future'})
     expect(p.doc.incompatible[0].reason).to.include('"v2"')

@@ -5,12 +5,3 @@ export function baseUrlFrom(env: NodeJS.ProcessEnv): string {
   const v = env.CC_GLM_BASE_URL
   return v && v.trim() ? v.trim() : ZAI_ANTHROPIC_BASE_URL
 }
-
-export function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s)
-    return u.protocol === 'http:' || u.protocol === 'https:'
-  } catch {
-    return false
-  }
-}

@@ -1,7 +1,6 @@
 import type {ProviderContext, ProviderV1} from '@dx-runner/provider'
+import {classifyClaudeExit, parseClaudeEvent} from '@dx-runner/provider-utils/claude-code'
 import {buildLaunch} from './build-launch.js'
-import {classifyExit} from './classify-exit.js'
-import {parseEvent} from './parse-event.js'
 import {preflight} from './preflight.js'
 import {probe} from './probe.js'
 import {resolveAuth} from './resolve-auth.js'
@@ -22,6 +21,6 @@ export const ccGlmProvider: ProviderV1 = {
     return {selected_model: requested ?? 'glm-5', fallback_reason: 'none'}
   },
   buildLaunch,
-  classifyExit,
-  parseEvent,
+  classifyExit: classifyClaudeExit,
+  parseEvent: parseClaudeEvent,
 }

@@ -1,7 +1,6 @@
 import {DxError, ExitCode, Secret, type AuthResult, type ProviderContext} from '@dx-runner/provider'
-import {checkCredential, findExecutable, isOpReference, opRead as readOp, pinnedSourceMissing, sourceAllowed} from '@dx-runner/provider-utils'
+import {checkCredential, findExecutable, isOpReference, opRead as readOp, pinnedSourceMissing, readTokenFile, sourceAllowed} from '@dx-runner/provider-utils'
 import {baseUrlFrom} from './base-url.js'
-import {readTokenFile} from './token-file.js'
 
 export const DEFAULT_OP_URI = 'op://dev/Agent-Secrets-Production/ZAI_API_KEY'
 const SOURCES_HELP = 'set CC_GLM_AUTH_TOKEN, CC_GLM_TOKEN_FILE, ZAI_API_KEY or CC_GLM_OP_URI (or install the 1Password CLI `op` and sign in)'
@@ -31,7 +30,7 @@ export async function resolveAuth(ctx: ProviderContext): Promise<AuthResult> {
   if (pinned && isOpReference(pinned)) return done(pinned, await opRead(pinned, ctx))
   if (env.CC_GLM_AUTH_TOKEN && sourceAllowed(ctx, 'CC_GLM_AUTH_TOKEN')) return done('CC_GLM_AUTH_TOKEN', checkToken(env.CC_GLM_AUTH_TOKEN, 'CC_GLM_AUTH_TOKEN', ExitCode.authFailed))
   if (env.CC_GLM_TOKEN_FILE && sourceAllowed(ctx, 'CC_GLM_TOKEN_FILE')) {
-    const file = readTokenFile(env.CC_GLM_TOKEN_FILE, SOURCES_HELP)
+    const file = readTokenFile('CC_GLM_TOKEN_FILE', env.CC_GLM_TOKEN_FILE, SOURCES_HELP)
     return done('CC_GLM_TOKEN_FILE', file.token, file.warnings)
   }
   if (env.ZAI_API_KEY && sourceAllowed(ctx, 'ZAI_API_KEY')) {

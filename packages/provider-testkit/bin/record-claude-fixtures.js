@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Re-record parser fixtures: run a real agent CLI against the simulator once per scenario.
-// Usage: node packages/provider-testkit/bin/record-claude-fixtures.js [claude|gemini|opencode] [outDir] [name…]
+// Usage: node packages/provider-testkit/bin/record-claude-fixtures.js [claude|claude-code|gemini|opencode] [outDir] [name…]
 // With names, only those runs are re-recorded and merged into the existing index.json.
 import {spawn, execFileSync} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -19,6 +19,14 @@ const CLIS = {
     out: 'packages/provider-cc-glm/test/fixtures',
     args: ['-p', '--model', 'glm-5', '--output-format', 'stream-json', '--verbose', '--dangerously-skip-permissions'],
     env: (base) => ({IS_SANDBOX: '1', ANTHROPIC_BASE_URL: base, ANTHROPIC_AUTH_TOKEN: 'sim-token', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1'}),
+    setup: () => {},
+  },
+  // the same CLI as the provider claude-code runs it: an Anthropic API key (x-api-key), a Claude model
+  'claude-code': {
+    bin: join(repo, 'node_modules/.bin/claude'),
+    out: 'packages/provider-claude-code/test/fixtures',
+    args: ['-p', '--model', 'claude-opus-4-8', '--output-format', 'stream-json', '--verbose', '--dangerously-skip-permissions'],
+    env: (base) => ({IS_SANDBOX: '1', ANTHROPIC_BASE_URL: base, ANTHROPIC_API_KEY: 'sim-token', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1'}),
     setup: () => {},
   },
   gemini: {

@@ -24,7 +24,7 @@ function importsUnder(dir) {
   return out
 }
 
-const PROVIDERS = ['packages/provider-cc-glm', 'packages/provider-gemini', 'packages/provider-opencode', 'examples/provider-exec']
+const PROVIDERS = ['packages/provider-cc-glm', 'packages/provider-claude-code', 'packages/provider-gemini', 'packages/provider-opencode', 'examples/provider-exec']
 
 describe('package boundaries of the provider SDK', () => {
   it('@dx-runner/provider has no runtime dependency and imports only node: built-ins and itself', () => {
@@ -45,6 +45,16 @@ describe('package boundaries of the provider SDK', () => {
     it(`${dir} neither lists nor imports @dx-runner/core`, () => {
       expect(Object.keys(deps(pkg(dir)))).to.not.include('@dx-runner/core')
       expect(importsUnder(dir).filter((i) => i.spec.startsWith('@dx-runner/core'))).to.deep.equal([])
+    })
+  }
+
+  // what two providers share lives in the SDK (e.g. @dx-runner/provider-utils/claude-code), never in one of them
+  for (const dir of PROVIDERS) {
+    it(`${dir} neither lists nor imports another provider`, () => {
+      const own = pkg(dir).name
+      const isProvider = (name) => /^@dx-runner\/provider-(?!(utils|testkit)(\/|$))/.test(name) || name.startsWith('dx-runner-provider-')
+      expect(Object.keys(deps(pkg(dir))).filter(isProvider)).to.deep.equal([])
+      expect(importsUnder(dir).filter((i) => isProvider(i.spec) && !i.spec.startsWith(own))).to.deep.equal([])
     })
   }
 

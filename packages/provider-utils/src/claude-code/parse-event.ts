@@ -1,5 +1,5 @@
 import {type TelemetryEvent} from '@dx-runner/provider'
-import {jsonObjectLine} from '@dx-runner/provider-utils'
+import {jsonObjectLine} from '../json-object-line.js'
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
@@ -9,7 +9,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
  * throws. Only claude's own JSON events count: claude 2.1.197 reports every service error as an event
  * (api_retry, result), so a plain line (stderr, or a tool's helper printing "HTTP 403") says nothing.
  */
-export function parseEvent(line: string): TelemetryEvent | undefined {
+export function parseClaudeEvent(line: string): TelemetryEvent | undefined {
   const text = line.trim()
   const e = jsonObjectLine(text)
   if (!e) return undefined

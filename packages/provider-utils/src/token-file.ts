@@ -1,5 +1,6 @@
 import {DxError, ExitCode, type AuthWarning} from '@dx-runner/provider'
-import {checkCredential, NOT_REGULAR, readRegularFile} from '@dx-runner/provider-utils'
+import {checkCredential} from './op-read.js'
+import {NOT_REGULAR, readRegularFile} from './open-regular.js'
 
 /** A token file is a few hundred bytes; anything bigger is not one. */
 const MAX_TOKEN_FILE_BYTES = 64 * 1024
@@ -14,18 +15,18 @@ export interface TokenFile {
   warnings: AuthWarning[]
 }
 
-/** CC_GLM_TOKEN_FILE: a regular, non-empty file (exit 11 otherwise); group/other access is a warning, not a refusal. */
-export function readTokenFile(path: string, help: string): TokenFile {
+/** A token file named by `variable` (e.g. CC_GLM_TOKEN_FILE): a regular, non-empty file (exit 11 otherwise); group/other access is a warning, not a refusal. */
+export function readTokenFile(variable: string, path: string, help: string): TokenFile {
   const read = readRegularFile(path, MAX_TOKEN_FILE_BYTES)
-  const fail = (why: string) => new DxError(`CC_GLM_TOKEN_FILE ${path} ${why}`, {exitCode: ExitCode.tokenFile})
+  const fail = (why: string) => new DxError(`${variable} ${path} ${why}`, {exitCode: ExitCode.tokenFile})
   if (read.kind === 'missing') throw fail('does not exist')
   if (read.kind === 'corrupt') throw fail(read.detail === NOT_REGULAR.detail ? 'is not a regular file' : `is not readable (${read.detail})`)
   const text = read.value.toString('utf8')
   if (!text.trim()) throw fail('is empty')
-  const token = checkCredential(text, 'CC_GLM_TOKEN_FILE', ExitCode.tokenFile, help)
+  const token = checkCredential(text, variable, ExitCode.tokenFile, help)
   const mode = read.stat.mode & 0o777
   const warnings: AuthWarning[] = tokenFileTooOpen(mode)
-    ? [{name: 'token file', detail: `CC_GLM_TOKEN_FILE ${path} is accessible by group or others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 ${path}`}]
+    ? [{name: 'token file', detail: `${variable} ${path} is accessible by group or others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 ${path}`}]
     : []
   return {token, warnings}
 }

@@ -16,7 +16,7 @@ function unreachable(t: ExitFacts['telemetry']): boolean {
 }
 
 /** rc + what claude reported → outcome and reason. Pure. */
-export function classifyExit(facts: ExitFacts): OutcomeClass {
+export function classifyClaudeExit(facts: ExitFacts): OutcomeClass {
   if (facts.timed_out) return {state: 'failed', reason_code: 'timeout'}
   const t = facts.telemetry
   const statuses = [t.result?.api_error_status, t.last_retry?.status, t.error_status].filter((s): s is number => typeof s === 'number')
