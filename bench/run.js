@@ -16,7 +16,7 @@ const LIVE = Number(process.env.BENCH_LIVE ?? 5)
 const IDLE = Number(process.env.BENCH_IDLE_SUPERVISORS ?? 100)
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60)
 const SIZES = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map(Number)
-/** BENCH_ONLY=queue: the floor and the queue's figures only, printed, nothing written. */
+/** BENCH_ONLY=queue|wait: only those figures, printed, nothing written. */
 const ONLY = process.env.BENCH_ONLY
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
@@ -33,7 +33,7 @@ function timeCmd(argv, env, runs = RUNS, okCodes = [0]) {
 }
 
 // BENCH_ONLY=wait node bench/run.js: just the `wait` case, printed, nothing written
-if (process.env.BENCH_ONLY === 'wait') {
+if (ONLY === 'wait') {
   await benchWait((name, value, unit, _floor, target) => console.log(`${name}: ${Math.round(value * 100) / 100} ${unit}${target ? ` target ${target}` : ''}`))
   process.exit(0)
 }
@@ -149,8 +149,8 @@ try {
   const floor = timeCmd([process.execPath, '-e', '0'], process.env)
   add('node -e 0 (floor)', floor, 'ms')
   await queueFigures({base, floor, add, worktree, prompt})
-  everythingElse: {
-  if (ONLY === 'queue') break everythingElse
+  // BENCH_ONLY=queue: the floor and the queue's figures only
+  if (ONLY !== 'queue') {
   add('dx-runner --version', timeCmd([process.execPath, bin, '--version'], process.env), 'ms', floor, '<= 2.5x')
 
   // Templates: a finished job, a failed one, and live agents with real worktrees.
