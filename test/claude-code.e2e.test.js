@@ -1,24 +1,16 @@
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {startSimulator} from '@dx-runner/provider-testkit/simulator'
 import {validateDocument} from '@dx-runner/core'
-import {BIN, groupMembers, jobFile, providerJobs, TOKEN, waitFor, walk} from './helpers.js'
+import {groupMembers, jobFile, providerJobs, runAsync, TOKEN, waitFor, walk} from './helpers.js'
 
 /**
  * The CLI run without blocking this process: the simulator answers from here, and `start`'s preflight
  * asks it (count_tokens) before launching. Every output is scanned for the key, as sb.run does.
  */
 async function run(sb, args, env = {}) {
-  const r = await new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {cwd: sb.worktree, env: {...sb.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('close', (code) => resolve({code, stdout, stderr}))
-  })
+  const r = await runAsync(sb, args, env)
   if (r.stdout.includes(TOKEN) || r.stderr.includes(TOKEN)) throw new Error(`the key leaked into the output of dx-runner ${args.join(' ')}`)
   return r
 }

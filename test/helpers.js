@@ -320,3 +320,15 @@ export function pidAlive(pid) {
     return false
   }
 }
+
+/** `dx-runner <args>` in the sandbox without blocking this process (so a test can sample or race meanwhile). */
+export function runAsync(sb, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {cwd: sb.worktree, env: {...sb.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('close', (code, signal) => resolve({code, signal, stdout, stderr}))
+  })
+}

@@ -3,25 +3,13 @@ import {spawn} from 'node:child_process'
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {validateDocument} from '@dx-runner/core'
-import {BIN, CLAUDE_OK, fakeAgent, jobFile, sandbox, sleep, waitFor} from './helpers.js'
+import {BIN, CLAUDE_OK, fakeAgent, jobFile, runAsync, sandbox, sleep, waitFor} from './helpers.js'
 
 // Concurrency (README "Concurrency"): a per-provider max_parallel, blocking starts that wait for a
 // slot, and `start --queue` whose jobs a finished job's supervisor launches in order, with no daemon.
 // The agents are fake `claude`s running a short sleep (test/helpers.js fakeAgent): cheap load.
 
 const P = 'cc-glm'
-
-/** `dx-runner <args>` without blocking this process (the sampler keeps sampling meanwhile). */
-function runAsync(sb, args, env = {}) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {cwd: sb.worktree, env: {...sb.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('close', (code) => resolve({code, stdout, stderr}))
-  })
-}
 
 function startArgs(sb, id, script, extra = []) {
   const file = join(sb.base, `${id}.sh`)

@@ -4,7 +4,7 @@ import {cpSync, existsSync, readdirSync, readFileSync, readlinkSync, rmSync, sym
 import {join} from 'node:path'
 import {startSimulator} from '@dx-runner/provider-testkit/simulator'
 import {validateDocument} from '@dx-runner/core'
-import {BIN, groupMembers, jobFile, sandbox, TOKEN, waitFor, walk} from '../helpers.js'
+import {BIN, groupMembers, jobFile, runAsync, sandbox, TOKEN, waitFor, walk} from '../helpers.js'
 
 /** Processes whose command line or cwd mentions this sandbox: anything we might have orphaned. */
 function processesOf(sb) {
@@ -19,17 +19,6 @@ function processesOf(sb) {
     } catch {}
   }
   return out
-}
-
-function runAsync(sb, args, env = {}) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {cwd: sb.worktree, env: {...sb.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('close', (code, signal) => resolve({code, signal, stdout, stderr}))
-  })
 }
 
 describe('reliability', function () {

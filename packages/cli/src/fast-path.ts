@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
-import {dirname, join} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {join} from 'node:path'
 import {parseArgs, type ParseArgsConfig} from 'node:util'
+import {cliRoot} from './lib/cli-root.js'
 
 /**
  * status and check answer in a blink: when the provider cache is valid and the flags are plain,
@@ -65,13 +65,3 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
   return true
 }
 
-/** The CLI package's directory: the nearest package.json named dx-runner above this file (dist/ or its bundle). */
-function cliRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
-    try {
-      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {name?: string}).name === 'dx-runner') return dir
-    } catch {}
-  }
-  return join(dirname(fileURLToPath(import.meta.url)), '..')
-}

@@ -1,11 +1,9 @@
 import {readFileSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {dispatchQueue, type Dispatched} from '@dx-runner/core'
 import type {LoadedProviders} from './providers.js'
+import {cliRoot} from './cli-root.js'
 
-/** The CLI package's directory (dist/lib/ → the package). */
-const cliRoot = (): string => join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 /** The installed providers: from the provider cache without oclif when it is valid, else through oclif's plugins. */
 async function providersFor(provider: string): Promise<LoadedProviders> {
