@@ -11,7 +11,7 @@ export const STATE_REASONS = {
   exited_ok: ['outcome_exit_0', 'exit_0_no_mutation'],
   exited_err: [
     'process_exit_with_rc', 'provider_error_result', 'provider_auth_failed', 'provider_rate_limited', 'provider_model_unavailable',
-    'provider_unreachable', 'timeout', 'no_mutation_timeout', 'stopped_by_user', 'monitor_no_rc_file', 'late_finalize_no_rc', 'disk_full', 'provider_not_installed',
+    'provider_unreachable', 'timeout', 'no_mutation_timeout', 'scope_violation', 'stopped_by_user', 'monitor_no_rc_file', 'late_finalize_no_rc', 'disk_full', 'provider_not_installed',
   ],
   blocked: ['retries_exhausted', 'provider_auth_failed'],
   missing: ['no_metadata', 'metadata_corrupt'],
@@ -19,7 +19,7 @@ export const STATE_REASONS = {
 
 /** Reason codes that are not a job's health: gate results and the row of an unreachable host. */
 export const NOT_HEALTH = new Set([
-  'baseline_not_met', 'baseline_unknown', 'commit_not_found', 'commit_not_reachable', 'feature_key_missing', 'outside_allowed_prefixes', 'host_unreachable',
+  'baseline_not_met', 'baseline_unknown', 'commit_not_found', 'commit_not_reachable', 'feature_key_missing', 'outside_allowed_prefixes', 'path_outside_allowlist', 'mutation_budget_exceeded', 'file_budget_exceeded', 'host_unreachable',
 ])
 
 export const statePairs = () => Object.entries(STATE_REASONS).flatMap(([state, reasons]) => reasons.map((reason) => `${state}/${reason}`))
