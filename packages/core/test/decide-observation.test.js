@@ -34,6 +34,9 @@ const ended = {
   ...live, agentAlive: false, monitorAlive: false, rc: rcOk(0), rcMtimeMs: NOW - 5 * sec, mutationCount: 2, mutationsCounted: true,
   classified: {state: 'success', reason_code: 'outcome_exit_0'}, cpuTimes: 1.5, cpuTimesRead: true,
 }
+/** A scope check that found `paths` outside the job's allowed paths, and one that found nothing wrong. */
+const scopeFailed = (paths = ['secret.txt']) => ({gate: 'scope', passed: false, reason_code: 'path_outside_allowlist', details: {violations: ['path_outside_allowlist'], outside_allowlist: paths, changed_files: paths.length, changed_lines: 1, mutation_budget: null, file_budget: null}})
+const scopePassed = {gate: 'scope', passed: true, reason_code: null, details: {violations: [], outside_allowlist: [], changed_files: 1, changed_lines: 1}}
 const recorded = (state, reason_code) => ({
   ...live, agentAlive: false, monitorAlive: false, rc: rcOk(state === 'success' || state === 'no_op' ? 0 : 1), cpuTimesRead: true, reading: undefined,
   outcome: {provider: 'cc-glm', selected_model: 'glm-5', reason_code, fallback_reason: '', state, execution_mode: 'detached', started_at: iso(NOW - 2 * min), completed_at: iso(NOW - min), exit_code: 0},
@@ -56,6 +59,9 @@ const cases = [
   ['its CLI says the key was refused', {...live, reading: reading({authRefused: true})}, 'exited_err', 'provider_auth_failed', ['record_heartbeat', 'end_refused_job'], {state: 'failed', reason_code: 'provider_auth_failed'}],
   ['past its no-mutation deadline, nothing changed, its supervisor gone (the backstop)', {...live, meta: {...meta, no_mutation_timeout_sec: 60}, monitorAlive: false, mutationsCounted: true}, 'exited_err', 'no_mutation_timeout', ['record_mutations', 'record_heartbeat', 'end_refused_job'], {state: 'failed', reason_code: 'no_mutation_timeout'}],
   ['past its no-mutation deadline, nothing changed, its supervisor alive (it enforces the budget)', {...live, meta: {...meta, no_mutation_timeout_sec: 60}, mutationsCounted: true}, 'healthy', 'log_progress', ['record_mutations', 'record_heartbeat']],
+  ['it changed a path outside its scope', {...live, mutationCount: 1, mutationsCounted: true, scopeCheck: scopeFailed()}, 'exited_err', 'scope_violation', ['record_mutations', 'record_heartbeat', 'record_scope_violation', 'end_refused_job'], {state: 'failed', reason_code: 'scope_violation'}],
+  ['it changed only paths inside its scope', {...live, log: {size: 100, mtimeMs: NOW - min}, mutationCount: 1, mutationsCounted: true, scopeCheck: scopePassed}, 'healthy', 'mutation_progress', ['record_mutations', 'record_heartbeat']],
+  ['ended with success, leaving a path outside its scope', {...ended, scopeCheck: scopeFailed()}, 'exited_err', 'scope_violation', ['record_mutations', 'record_scope_violation', 'record_outcome'], {state: 'failed', reason_code: 'scope_violation'}],
   ['just started, no output', {...live, log: {size: 0}, prevHeartbeat: undefined, snapshot: undefined, meta: {...meta, created_at: iso(NOW - 5 * sec)}}, 'launching', 'awaiting_first_output', ['record_heartbeat']],
   ['past the first-output window, idle', {...live, log: {size: 0}, prevHeartbeat: hb({log_bytes: 0, last_progress_at: iso(NOW - 2 * min)})}, 'waiting_first_output', 'awaiting_first_output', ['record_heartbeat']],
   ['past the first-output window, using CPU', {...live, log: {size: 0}, prevHeartbeat: hb({log_bytes: 0, last_progress_at: iso(NOW - 2 * min)}), groupCpuTicks: 3000}, 'waiting_first_output', 'cpu_progress', ['record_heartbeat']],

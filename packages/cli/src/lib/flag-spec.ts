@@ -121,6 +121,14 @@ export const COMMANDS = {
       json: json('gate'),
     },
   },
+  finalize: {
+    flags: {
+      beads: jobId,
+      'reason-code': {type: 'string', description: 'why the job ended: one of the reason codes (README "States")', required: true},
+      'exit-code': {type: 'integer', description: 'the exit status to record (default: the rc on disk, else 0 for outcome_exit_0 and 1 for any other reason)', min: 0},
+      json: json('finalize'),
+    },
+  },
   hosts: {
     flags: {
       json: json('hosts'),
@@ -200,6 +208,17 @@ export const COMMANDS = {
     flags: {
       beads: jobId,
       json: json('start'),
+    },
+  },
+  'scope-gate': {
+    flags: {
+      worktree,
+      beads: {type: 'string', description: 'judge the changes since this job started (its start commit, minus the paths dirty then) against its recorded scope'},
+      base: {type: 'string', description: 'count the changes since this commit instead of the job\'s start commit'},
+      'allowed-paths-file': {type: 'string', description: 'gitignore-style patterns, one a line (# comments, ! forbids); a changed path must match'},
+      'mutation-budget': {type: 'integer', description: 'at most this many changed files', min: 0},
+      'file-budget': {type: 'integer', description: 'at most this many changed lines (added + deleted; an untracked file counts its lines)', min: 0},
+      json: json('scope-gate'),
     },
   },
   start: {

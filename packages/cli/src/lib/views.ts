@@ -1,5 +1,5 @@
 import {printable, markdownCell} from './printable.js'
-import {formatElapsed, readSecretExposed, type GateResult, type JobMeta, type JobPaths, type JobView, type Launched} from '@dx-runner/core'
+import {formatElapsed, readJsonFile, readSecretExposed, type GateResult, type JobMeta, type JobPaths, type JobView, type Launched} from '@dx-runner/core'
 
 export interface StatusRow {
   beads: string
@@ -106,6 +106,10 @@ export function reportDoc(v: JobView, gates?: GateResult[]) {
   if (exposed.length > 0) doc.secret_exposed = exposed
   const retry = lastRetry(v)
   if (retry) doc.last_retry = retry
+  // ended for breaking its scope: the paths and budgets it broke (README "Scope")
+  const scope = v.reason_code === 'scope_violation' ? readJsonFile<Record<string, unknown>>(v.paths.scopeViolation) : undefined
+  if (scope?.kind === 'ok') doc.scope_violation = scope.value
+  if (o?.finalized_by) Object.assign(doc, {finalized_by: o.finalized_by, finalized_at: o.finalized_at})
   if (gates) doc.gates = gates
   return doc
 }

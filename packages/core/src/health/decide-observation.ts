@@ -12,6 +12,8 @@ import {deriveHealth, type Health} from './derive-health.js'
 import type {ProviderSignals} from './provider-signals.js'
 import type {Thresholds} from './thresholds.js'
 import {overNoMutationBudget} from './run-budgets.js'
+import type {GateResult} from '../gates/gate-result.js'
+import {brokeScope, scopeViolationRecord, type ScopeViolationRecord} from './scope-violation.js'
 
 /** What the log told us: telemetry for the outcome, signals for a live job. */
 export interface TailReading extends ProviderSignals {
@@ -54,6 +56,8 @@ export interface ObservationFacts {
   groupCpuTicks?: number
   /** Children's CPU seconds from the supervisor's `cputime`, read once the job has an outcome. */
   cpuTimes?: number
+  /** The job's scope judged now (a profile `scope` in its meta), taken whenever its mutations are counted. */
+  scopeCheck?: GateResult
   /** Whether `cputime` was read (a live job whose outcome this observation records reads it after acting). */
   cpuTimesRead: boolean
 }
@@ -87,6 +91,8 @@ export type ObservationAction =
   | {do: 'record_outcome'; outcome: OutcomeRecord; adopt: boolean}
   /** End the job's processes first, then record this outcome with the exit status and time as they are then. */
   | {do: 'end_refused_job'; outcome: OutcomeRecord}
+  /** Write the job's `scope-violation` artifact (what it broke), before it is ended. */
+  | {do: 'record_scope_violation'; record: ScopeViolationRecord}
 
 export interface ObservationDecision {
   /** The job as it reads once the actions are done. */
@@ -147,7 +153,7 @@ function pidAge(id: ProcessIdentity | undefined, bootMs: number, now: number): n
 }
 
 /** An ended job's class from the provider's, corrected by what only core knows. Pure. */
-export function finalClass(provider: OutcomeClass, f: Pick<ObservationFacts, 'rc' | 'mutationCount' | 'stopIntent' | 'noMutationTimedOut'>): OutcomeClass {
+export function finalClass(provider: OutcomeClass, f: Pick<ObservationFacts, 'rc' | 'mutationCount' | 'stopIntent' | 'noMutationTimedOut' | 'scopeCheck'>): OutcomeClass {
   let cls = provider
   if (f.rc.kind === 'corrupt' && cls.state === 'success') cls = {state: 'failed', reason_code: 'process_exit_with_rc'}
   if (cls.state === 'success' && f.mutationCount === 0) cls = {state: 'no_op', reason_code: 'exit_0_no_mutation'}
@@ -155,6 +161,8 @@ export function finalClass(provider: OutcomeClass, f: Pick<ObservationFacts, 'rc
   if (f.rc.kind === 'ok' && f.rc.value.disk_full) cls = {state: 'failed', reason_code: 'disk_full'}
   // its run budget ended it: it had changed nothing in its worktree by the deadline (README "Run budgets")
   if (f.noMutationTimedOut) cls = {state: 'failed', reason_code: 'no_mutation_timeout'}
+  // it left changes outside its scope (README "Scope"), even if it ended before an observer saw them
+  if (brokeScope(f.scopeCheck)) cls = {state: 'failed', reason_code: 'scope_violation'}
   if (endedByStop(f.stopIntent, f.rc.kind === 'ok' ? f.rc.value.exit_code : undefined)) cls = {state: 'killed', reason_code: 'stopped_by_user'}
   return cls
 }
@@ -238,6 +246,7 @@ export function decideObservation(f: ObservationFacts, o: {thresholds: Threshold
     const exitCode = f.rc.kind === 'ok' ? f.rc.value.exit_code : null
     outcome = outcomeRecord(meta, finalClass(f.classified, f), telemetry, startedAt ?? meta.created_at, iso(f.rcMtimeMs ?? now), exitCode)
     if (f.rc.kind === 'ok') outcome.leftover_processes = f.rc.value.leftover
+    if (may.record && brokeScope(f.scopeCheck) && outcome.reason_code === 'scope_violation') actions.push({do: 'record_scope_violation', record: scopeViolationRecord(f.scopeCheck, now)})
     if (may.record) actions.push({do: 'record_outcome', outcome, adopt: true})
   }
 
@@ -319,6 +328,11 @@ function decideLive(f: ObservationFacts, meta: JobMeta, startedAt: string | null
     outcome = outcomeRecord(meta, {state: 'failed', reason_code: 'provider_auth_failed'}, reading.telemetry, startedAt ?? meta.created_at, iso(now), null)
     actions.push({do: 'end_refused_job', outcome})
     health = {state: 'exited_err', reason_code: 'provider_auth_failed'}
+  } else if (may.endRefused && brokeScope(f.scopeCheck) && f.monitorId !== undefined && (f.agentAlive || f.monitorAlive)) {
+    // it changed a path outside its scope or went over a scope budget: ended at once (README "Scope")
+    outcome = outcomeRecord(meta, {state: 'failed', reason_code: 'scope_violation'}, reading.telemetry, startedAt ?? meta.created_at, iso(now), null)
+    actions.push({do: 'record_scope_violation', record: scopeViolationRecord(f.scopeCheck, now)}, {do: 'end_refused_job', outcome})
+    health = {state: 'exited_err', reason_code: 'scope_violation'}
   } else if (may.endRefused && overNoMutationBudget(meta, {now, startedMs, agentAlive: f.agentAlive, monitorAlive: f.monitorAlive, groupRecorded: f.monitorId !== undefined, mutationsCounted: f.mutationsCounted, mutationCounts: [f.mutationCount, f.snapshot?.count ?? 0, f.prevHeartbeat?.mutation_count ?? 0]})) {
     // its supervisor, which enforces the budget, is gone: the observer does it (README "Run budgets")
     outcome = outcomeRecord(meta, {state: 'failed', reason_code: 'no_mutation_timeout'}, reading.telemetry, startedAt ?? meta.created_at, iso(now), null)

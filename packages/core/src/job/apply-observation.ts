@@ -49,6 +49,9 @@ export async function applyObservation(f: ObservationFacts, view: JobView, actio
         }
         break
       }
+      case 'record_scope_violation':
+        persist(() => writeJsonAtomic(paths.scopeViolation, a.record))
+        break
       case 'end_refused_job': {
         await endJobProcesses(paths, 2000)
         const rc = readRcRecord(paths.rc)

@@ -10,6 +10,7 @@ import type {JobPaths} from '../store/job-paths.js'
 import {isJobMeta, isOutcomeRecord, type JobMeta, type OutcomeRecord} from '../store/job-meta.js'
 import {readTailLines} from '../store/log-tail.js'
 import {countMutations, type MutationSnapshot} from './mutations.js'
+import {jobScope, jobScopeCheck} from '../gates/scope-gate.js'
 import {bootTimeMs, type ProcessTable} from '../process/proc.js'
 import {readJsonFile, readRcRecord, readSmallFile} from '../store/store.js'
 import {readStopIntent} from '../store/stop-intent.js'
@@ -139,6 +140,8 @@ export async function gatherFacts(paths: JobPaths, o: GatherOptions): Promise<Ob
   if (count) {
     facts.mutationsCounted = true
     if (snapshot) facts.mutationCount = Math.max(await countMutations(meta.worktree, snapshot), 0)
+    // only a job with a scope pays for judging it, and only when its mutations are counted (throttled)
+    if (jobScope(meta) && facts.mutationCount > 0) facts.scopeCheck = await jobScopeCheck(meta, snapshot)
   }
 
   if (phase === 'ended') {

@@ -105,3 +105,26 @@ export const profileRef = {
     {type: 'object', additionalProperties: false, required: ['name', 'file'], properties: {name: {type: 'string'}, file: {type: ['string', 'null']}}},
   ],
 } as const
+
+/** What scope-gate counted and judged (gate "scope"); also the job's `scope-violation` artifact. */
+export const scopeDetails = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['worktree', 'base', 'head', 'allowed_paths', 'mutation_budget', 'file_budget', 'changed_files', 'changed_lines', 'outside_allowlist', 'violations', 'files'],
+  properties: {
+    worktree: {type: 'string'},
+    base: {type: 'string', description: 'the start commit the changes are counted from'},
+    head: {type: ['string', 'null']},
+    allowed_paths: {anyOf: [names, {type: 'null'}]},
+    mutation_budget: {anyOf: [nonNegInt, {type: 'null'}], description: 'changed files allowed'},
+    file_budget: {anyOf: [nonNegInt, {type: 'null'}], description: 'changed lines (added + deleted) allowed'},
+    changed_files: nonNegInt,
+    changed_lines: nonNegInt,
+    outside_allowlist: names,
+    violations: {type: 'array', items: {type: 'string', enum: ['path_outside_allowlist', 'mutation_budget_exceeded', 'file_budget_exceeded']}},
+    files: {
+      type: 'array',
+      items: {type: 'object', additionalProperties: false, required: ['path', 'added', 'deleted'], properties: {path: {type: 'string'}, added: nonNegInt, deleted: nonNegInt}},
+    },
+  },
+} as const

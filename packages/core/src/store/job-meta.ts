@@ -60,6 +60,9 @@ export interface OutcomeRecord {
   session_id?: string
   /** Processes the agent left behind when it exited, which the supervisor ended (README "Artifacts"). */
   leftover_processes?: number
+  /** Written by `finalize`: an operator ended the job's record by hand, at `finalized_at`. */
+  finalized_by?: 'operator'
+  finalized_at?: string
 }
 
 export function isJobMeta(v: unknown): v is JobMeta {

@@ -51,6 +51,8 @@ export interface JobPaths {
   timeoutMarker: string
   /** Written by the supervisor's budget check when the job changed nothing within its no-mutation budget. */
   noMutationMarker: string
+  /** Written by the observer that ended the job for breaking its scope: the paths and budgets it broke. */
+  scopeViolation: string
   watchdog: string
   cputime: string
   /** Set by `stop` before it signals: who is stopping the job (a symlink, so a full disk cannot refuse it). */
@@ -81,6 +83,7 @@ export const ARTIFACTS = {
   heartbeat: {name: 'heartbeat', perAttempt: true, evidence: true},
   timeoutMarker: {name: 'timeout', perAttempt: true, evidence: false},
   noMutationMarker: {name: 'no-mutation-timeout', perAttempt: true, evidence: false},
+  scopeViolation: {name: 'scope-violation', perAttempt: true, evidence: false},
   watchdog: {name: 'watchdog', perAttempt: false, evidence: false},
   cputime: {name: 'cputime', perAttempt: true, evidence: false},
   stopping: {name: 'stopping', perAttempt: true, evidence: false},

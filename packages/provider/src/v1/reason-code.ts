@@ -23,6 +23,8 @@ export const REASON_CODES = [
   'timeout',
   /** changed nothing in its worktree within its no-mutation budget (start --no-mutation-timeout) */
   'no_mutation_timeout',
+  /** changed a path outside its profile's scope or went over its scope budgets: ended at once (README "Scope") */
+  'scope_violation',
   'stopped_by_user',
   'monitor_no_rc_file',
   'late_finalize_no_rc',
@@ -43,6 +45,9 @@ export const REASON_CODES = [
   'commit_not_reachable',
   'feature_key_missing',
   'outside_allowed_prefixes',
+  'path_outside_allowlist',
+  'mutation_budget_exceeded',
+  'file_budget_exceeded',
   // concurrency (start into a provider at its max_parallel)
   'concurrency_limit',
   // remote (status --all-hosts, hosts)
