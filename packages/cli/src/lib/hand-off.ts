@@ -4,7 +4,6 @@ import {dispatchQueue, type Dispatched} from '@dx-runner/core'
 import type {LoadedProviders} from './providers.js'
 import {cliRoot} from './cli-root.js'
 
-
 /** The installed providers: from the provider cache without oclif when it is valid, else through oclif's plugins. */
 async function providersFor(provider: string): Promise<LoadedProviders> {
   const root = cliRoot()
