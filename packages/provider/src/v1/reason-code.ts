@@ -43,6 +43,12 @@ export const REASON_CODES = [
   'commit_not_reachable',
   'feature_key_missing',
   'outside_allowed_prefixes',
+  /** evidence-gate: a claimed check has no verification command (profile/config `evidence`) */
+  'unverified_claims',
+  /** evidence-gate: a claimed check's command failed or ran out of time when re-run */
+  'claim_refuted',
+  /** evidence-gate: the sign-off file is missing or empty, or claims nothing checkable */
+  'signoff_missing',
   // concurrency (start into a provider at its max_parallel)
   'concurrency_limit',
   // remote (status --all-hosts, hosts)
