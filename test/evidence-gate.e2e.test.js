@@ -1,0 +1,140 @@
+// The evidence gate (issue 16 item 2): a sign-off's claims are re-run, not believed. One finished job
+// (a fake `claude` that runs its prompt as sh and commits a file) in a git worktree whose package.json
+// `test` script each test sets; its profile maps `tests` to `npm test` and `build` to a script that hangs.
+import {expect} from 'chai'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {validateDocument} from '@dx-runner/core'
+import {CLAUDE_OK, fakeAgent, groupMembers, jobFile, pidAlive, sandbox, TOKEN, waitFor} from './helpers.js'
+
+const AGENT = `echo work > feature.txt\ngit add feature.txt\ngit -c user.name=a -c user.email=a@example.com commit -q -m feature\n${CLAUDE_OK}exit 0\n`
+/** Ignores TERM in the shell and in its background child: only the KILL after the grace ends them. */
+const HANG = `trap '' TERM\n(trap '' TERM; exec sleep 300) &\necho $! > bg.pid\necho $$ > sh.pid\nwait\nsleep 300\n`
+
+describe('evidence gate: claims are re-run in the job\'s worktree, not believed', function () {
+  let sb
+  const gate = async (signoff, flags = []) => {
+    const file = join(sb.base, `signoff-${Math.random().toString(36).slice(2)}.md`)
+    if (signoff !== null) writeFileSync(file, signoff)
+    const r = sb.run(['evidence-gate', '--beads', 'bd-ev', '--signoff-file', file, '--json', ...flags])
+    let doc
+    try {
+      doc = JSON.parse(r.stdout)
+    } catch {
+      throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\nstderr: ${r.stderr}`)
+    }
+    expect(await validateDocument('evidence-gate', doc)).to.deep.equal([])
+    return {...r, doc}
+  }
+  const setTests = (body) => writeFileSync(join(sb.worktree, 'test.sh'), body)
+
+  before(async () => {
+    sb = fakeAgent(sandbox('evidence'))
+    writeFileSync(join(sb.worktree, 'package.json'), JSON.stringify({name: 'ev', version: '1.0.0', private: true, scripts: {test: 'sh test.sh'}}))
+    writeFileSync(join(sb.worktree, 'hang.sh'), HANG)
+    setTests('exit 0\n')
+    sb.git('add', '.')
+    sb.git('commit', '-q', '-m', 'project')
+    const profile = join(sb.base, 'checked.json')
+    writeFileSync(profile, JSON.stringify({evidence: {tests: 'npm test', build: 'sh hang.sh'}}))
+    const s = sb.startScript('bd-ev', AGENT, ['--profile', profile])
+    expect(s.code, s.stderr).to.equal(0)
+    await waitFor(() => /^exited_/.test(sb.json(['check', '--beads', 'bd-ev', '--json']).doc.state), {what: 'the job to finish', timeoutMs: 90_000})
+  })
+  after(async () => {
+    await sb.cleanup()
+  })
+
+  it('a "tests pass" claim whose test command fails is refuted: exit 24 claim_refuted with the command\'s exit code, and no secret reaches the command', async () => {
+    setTests('env\necho "3 failing"\nexit 3\n')
+    const r = await gate('Implemented the feature. All tests pass.\n')
+    expect(r.code, r.stderr).to.equal(24)
+    expect(r.doc).to.include({gate: 'evidence', passed: false, reason_code: 'claim_refuted'})
+    const [claim] = r.doc.details.claims
+    expect(claim).to.include({text: 'All tests pass', kind: 'tests', status: 'refuted', command: 'npm test'})
+    expect(claim.run).to.include({exit_code: 3, timed_out: false, signal: null})
+    expect(claim.run.output_tail).to.contain('3 failing').and.contain('PATH=')
+    expect(claim.run.output_tail).to.not.contain(TOKEN)
+    expect(claim.run.output_tail).to.not.contain('CC_GLM_AUTH_TOKEN')
+    expect(r.doc.details.head).to.equal(sb.git('rev-parse', 'HEAD'))
+    expect(sb.git('log', '-1', '--format=%s')).to.equal('feature')
+  })
+
+  it('passes (exit 0) when every claimed command exits 0, checked items included', async () => {
+    setTests('echo ok\n')
+    const r = await gate('## Sign-off\n- [x] npm test passes\n- [ ] docs updated\n\nAll 12 tests passing.\n')
+    expect(r.code, r.stderr).to.equal(0)
+    expect(r.doc).to.include({passed: true, reason_code: null})
+    expect(r.doc.details.claims.map((c) => [c.kind, c.status, c.line])).to.deep.equal([['tests', 'verified', 2], ['tests', 'verified', 5]])
+    expect(r.doc.details.claims[0].run.exit_code).to.equal(0)
+  })
+
+  it('a claim no command checks is unverifiable: exit 24 unverified_claims', async () => {
+    setTests('exit 0\n')
+    const r = await gate('- [x] tests pass\n- [x] updated the changelog\nLint clean.\n')
+    expect(r.code, r.stderr).to.equal(24)
+    expect(r.doc.reason_code).to.equal('unverified_claims')
+    expect(r.doc.details.claims.map((c) => [c.text, c.kind, c.status, c.command])).to.deep.equal([
+      ['tests pass', 'tests', 'verified', 'npm test'],
+      ['updated the changelog', null, 'unverifiable', null],
+      ['Lint clean', 'lint', 'unverifiable', null],
+    ])
+  })
+
+  it('a verification command that hangs is ended at its bound, its whole process group with it', async () => {
+    for (const f of ['bg.pid', 'sh.pid']) if (existsSync(join(sb.worktree, f))) throw new Error(`${f} left from before`)
+    const r = await gate('The build succeeds.\n', ['--timeout', '2s'])
+    expect(r.code, r.stderr).to.equal(24)
+    expect(r.doc.reason_code).to.equal('claim_refuted')
+    const [claim] = r.doc.details.claims
+    expect(claim).to.include({kind: 'build', status: 'refuted', command: 'sh hang.sh'})
+    expect(claim.run).to.include({timed_out: true, exit_code: null})
+    expect(claim.run.signal).to.be.oneOf(['SIGTERM', 'SIGKILL'])
+    const sh = Number(readFileSync(join(sb.worktree, 'sh.pid'), 'utf8'))
+    const bg = Number(readFileSync(join(sb.worktree, 'bg.pid'), 'utf8'))
+    expect(pidAlive(sh), 'the command\'s shell').to.equal(false)
+    // it ignored TERM: only the KILL after the grace ended it
+    expect(pidAlive(bg), 'its background child').to.equal(false)
+    expect(groupMembers(sh), 'its process group').to.deep.equal([])
+  })
+
+  it('a missing, empty or claimless sign-off fails with signoff_missing', async () => {
+    for (const [signoff, message] of [[null, 'does not exist'], ['  \n', 'empty'], ['Did the work, see the diff.\n', 'claims nothing']]) {
+      const r = await gate(signoff)
+      expect(r.code, r.stderr).to.equal(24)
+      expect(r.doc.reason_code).to.equal('signoff_missing')
+      expect(r.doc.details.claims).to.deep.equal([])
+      expect(r.doc.details.message).to.contain(message)
+    }
+  })
+
+  it('report shows the last result, in JSON (schema report) and markdown', async () => {
+    setTests('echo "7 failing"\nexit 5\n')
+    const g = await gate('- [x] tests\n')
+    expect(g.code).to.equal(24)
+    expect(JSON.parse(readFileSync(jobFile(sb, 'cc-glm', 'bd-ev', 'evidence-gate'), 'utf8'))).to.deep.equal(g.doc)
+    const rep = sb.json(['report', '--beads', 'bd-ev'])
+    expect(rep.code, rep.stderr).to.equal(0)
+    expect(await validateDocument('report', rep.doc)).to.deep.equal([])
+    expect(rep.doc.evidence).to.deep.equal(g.doc)
+    expect(rep.doc.evidence.details.claims[0].run).to.include({exit_code: 5})
+    const md = sb.run(['report', '--beads', 'bd-ev', '--format', 'markdown'])
+    expect(md.stdout).to.contain('## Evidence').and.contain('| tests | tests | refuted | npm test | 5 |')
+  })
+
+  it('bad flags exit 1 and an unknown job exits 3, each with one line', () => {
+    const file = join(sb.base, 'any.md')
+    writeFileSync(file, 'tests pass\n')
+    for (const [args, code] of [
+      [['--beads', 'bd-ev', '--signoff-file', file, '--timeout', 'soon'], 1],
+      [['--beads', '../x', '--signoff-file', file], 1],
+      [['--beads', 'bd-ev'], 1],
+      [['--beads', 'bd-nope', '--signoff-file', file], 3],
+    ]) {
+      const r = sb.run(['evidence-gate', ...args])
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).to.equal(code)
+      expect(r.stdout).to.equal('')
+      expect(r.stderr.trim().split('\n'), r.stderr).to.have.length(1)
+    }
+  })
+})
