@@ -57,6 +57,9 @@ describe('evidence gate: claims are re-run in the job\'s worktree, not believed'
     expect(claim.run.output_tail).to.not.contain(TOKEN)
     expect(claim.run.output_tail).to.not.contain('CC_GLM_AUTH_TOKEN')
     expect(r.doc.details.head).to.equal(sb.git('rev-parse', 'HEAD'))
+    expect(r.doc.details.commands_source).to.equal('profile')
+    const meta = JSON.parse(readFileSync(jobFile(sb, 'cc-glm', 'bd-ev', 'meta'), 'utf8'))
+    expect(meta.settings.evidence).to.deep.equal({tests: 'npm test', build: 'sh hang.sh'})
     expect(sb.git('log', '-1', '--format=%s')).to.equal('feature')
   })
 
@@ -120,6 +123,34 @@ describe('evidence gate: claims are re-run in the job\'s worktree, not believed'
     expect(rep.doc.evidence.details.claims[0].run).to.include({exit_code: 5})
     const md = sb.run(['report', '--beads', 'bd-ev', '--format', 'markdown'])
     expect(md.stdout).to.contain('## Evidence').and.contain('| tests | tests | refuted | npm test | 5 |')
+  })
+
+  it('a job whose profile declared no evidence uses the config file\'s; a job still running is refused (exit 25) and nothing runs', async () => {
+    const cfg = join(sb.base, 'config.json')
+    writeFileSync(cfg, JSON.stringify({evidence: {tests: 'echo from-config; exit 4'}}))
+    const s = sb.startScript('bd-cfg', `${CLAUDE_OK}exit 0\n`)
+    expect(s.code, s.stderr).to.equal(0)
+    await waitFor(() => /^exited_/.test(sb.json(['check', '--beads', 'bd-cfg', '--json']).doc.state), {what: 'bd-cfg to finish', timeoutMs: 90_000})
+    const file = join(sb.base, 'cfg-signoff.md')
+    writeFileSync(file, 'tests pass\n')
+    const r = sb.json(['evidence-gate', '--beads', 'bd-cfg', '--signoff-file', file, '--json'], {env: {DX_RUNNER_CONFIG: cfg}})
+    expect(r.code, r.stderr).to.equal(24)
+    expect(await validateDocument('evidence-gate', r.doc)).to.deep.equal([])
+    expect(r.doc.details.commands_source).to.equal('config')
+    expect(r.doc.details.claims[0]).to.include({status: 'refuted', command: 'echo from-config; exit 4'})
+    expect(r.doc.details.claims[0].run).to.include({exit_code: 4})
+
+    const live = sb.startScript('bd-live', 'sleep 300\n')
+    expect(live.code, live.stderr).to.equal(0)
+    try {
+      const g = sb.run(['evidence-gate', '--beads', 'bd-live', '--signoff-file', file, '--json'], {env: {DX_RUNNER_CONFIG: cfg}})
+      expect(g.code, g.stderr).to.equal(25)
+      expect(g.stdout).to.equal('')
+      expect(g.stderr).to.contain('still running')
+      expect(existsSync(jobFile(sb, 'cc-glm', 'bd-live', 'evidence-gate'))).to.equal(false)
+    } finally {
+      sb.run(['stop', '--beads', 'bd-live', '--grace', '1'])
+    }
   })
 
   it('bad flags exit 1 and an unknown job exits 3, each with one line', () => {
