@@ -2,10 +2,20 @@
 // (a fake `claude` that runs its prompt as sh and commits a file) in a git worktree whose package.json
 // `test` script each test sets; its profile maps `tests` to `npm test` and `build` to a script that hangs.
 import {expect} from 'chai'
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {spawn} from 'node:child_process'
+import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {validateDocument} from '@dx-runner/core'
-import {CLAUDE_OK, fakeAgent, groupMembers, jobFile, pidAlive, sandbox, TOKEN, waitFor} from './helpers.js'
+import {BIN, CLAUDE_OK, fakeAgent, stopGroup, groupMembers, jobFile, pidAlive, sandbox, TOKEN, waitFor} from './helpers.js'
+
+const pgidOf = (pid) => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
+  } catch {
+    return 0
+  }
+}
 
 const AGENT = `echo work > feature.txt\ngit add feature.txt\ngit -c user.name=a -c user.email=a@example.com commit -q -m feature\n${CLAUDE_OK}exit 0\n`
 /** Ignores TERM in the shell and in its background child: only the KILL after the grace ends them. */
@@ -99,6 +109,31 @@ describe('evidence gate: claims are re-run in the job\'s worktree, not believed'
     // it ignored TERM: only the KILL after the grace ended it
     expect(pidAlive(bg), 'its background child').to.equal(false)
     expect(groupMembers(sh), 'its process group').to.deep.equal([])
+  })
+
+  it('a gate interrupted while its command runs ends the command\'s whole group too', async () => {
+    for (const f of ['bg.pid', 'sh.pid']) rmSync(join(sb.worktree, f), {force: true})
+    const file = join(sb.base, 'build-signoff.md')
+    writeFileSync(file, 'build ok\n')
+    const g = spawn(process.execPath, [BIN, 'evidence-gate', '--beads', 'bd-ev', '--signoff-file', file, '--timeout', '5m'], {cwd: sb.worktree, env: sb.env, detached: true, stdio: 'ignore'})
+    const exited = new Promise((r) => g.once('exit', (code, signal) => r({code, signal})))
+    let sh = 0
+    try {
+      await waitFor(() => existsSync(join(sb.worktree, 'bg.pid')) && existsSync(join(sb.worktree, 'sh.pid')), {what: 'the build command to start'})
+      sh = Number(readFileSync(join(sb.worktree, 'sh.pid'), 'utf8'))
+      const bg = Number(readFileSync(join(sb.worktree, 'bg.pid'), 'utf8'))
+      expect(pidAlive(bg)).to.equal(true)
+      process.kill(g.pid, 'SIGTERM')
+      const end = await exited
+      expect(end.code).to.equal(143)
+      await waitFor(() => !pidAlive(sh) && !pidAlive(bg), {timeoutMs: 10_000, what: 'the command\'s group to be gone'})
+      expect(groupMembers(sh)).to.deep.equal([])
+    } finally {
+      await stopGroup(g.pid, 'the gate')
+      // on a failure, the command's own group (its leader is the gate's sh -c) must not outlive the test
+      const pgid = sh && pgidOf(sh)
+      if (pgid) await stopGroup(pgid, 'the build command')
+    }
   })
 
   it('a missing, empty or claimless sign-off fails with signoff_missing', async () => {

@@ -41,6 +41,20 @@ export function runVerification(command: string, cwd: string, env: Record<string
     const child = spawn('/bin/sh', ['-c', command], {cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe']})
     child.stdout.on('data', keep)
     child.stderr.on('data', keep)
+    // the gate itself interrupted (Ctrl-C, a TERM): its command's group goes with it, never left behind
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (child.pid) {
+        try {
+          process.kill(-child.pid, 'SIGKILL')
+        } catch {}
+      }
+      process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGHUP' ? 1 : 15))
+    }
+    const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+    for (const sig of SIGNALS) process.once(sig, onSignal)
+    const release = () => {
+      for (const sig of SIGNALS) process.removeListener(sig, onSignal)
+    }
     let timedOut = false
     const timer = setTimeout(() => {
       timedOut = true
@@ -58,6 +72,7 @@ export function runVerification(command: string, cwd: string, env: Record<string
         if (!closed) await Promise.race([streamsClosed, new Promise((r) => setTimeout(r, 2000))])
         child.stdout.destroy()
         child.stderr.destroy()
+        release()
         resolve({
           exit_code: code,
           signal,
@@ -74,6 +89,7 @@ export function runVerification(command: string, cwd: string, env: Record<string
       // no process was made (cwd gone, no /bin/sh): there is no exit to wait for
       if (child.pid === undefined) {
         clearTimeout(timer)
+        release()
         resolve({exit_code: null, signal: null, timed_out: false, duration_ms: Date.now() - started, output_tail: e.message})
       }
     })
