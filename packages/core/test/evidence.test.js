@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {evidenceCommands, evidenceVerdict, parseClaims, planEvidence, verificationEnv} from '@dx-runner/core'
+import {evidenceCommands, evidenceVerdict, parseClaims, planEvidence, resolveSettings, validateProfile, verificationEnv} from '@dx-runner/core'
 
 const kinds = (text) => parseClaims(text).map((c) => [c.kind, c.text])
 
@@ -79,5 +79,21 @@ describe('evidence gate: claims → commands (planEvidence)', () => {
   it('a verification command gets a clean environment: no credential, no dx-runner setting', () => {
     const env = verificationEnv({PATH: '/bin', HOME: '/h', LANG: 'C', CC_GLM_AUTH_TOKEN: 'x', ANTHROPIC_API_KEY: 'y', DX_RUNNER_HOME: '/r', NODE_OPTIONS: '--require evil', GITHUB_TOKEN: 'z'})
     expect(env).to.deep.equal({PATH: '/bin', HOME: '/h', LANG: 'C'})
+  })
+})
+
+describe('evidence gate: the evidence section of a profile', () => {
+  it('declares a command per known kind; an unknown kind or an empty command is refused with its key path', () => {
+    expect(validateProfile({evidence: {tests: 'npm test', lint: 'npm run lint', build: 'make', typecheck: 'tsc --noEmit'}})).to.deep.equal([])
+    expect(validateProfile({evidence: {deploy: 'make deploy'}})).to.deep.equal(['evidence.deploy: unknown key'])
+    expect(validateProfile({evidence: {tests: ''}})).to.deep.equal(['evidence.tests: must NOT have fewer than 1 characters'])
+  })
+  it('is a start setting: profile > config > default {}, with its source', () => {
+    const run = (profile, config) => resolveSettings({flags: {}, env: {}, envFromConfig: new Set(), profile, config: () => config})
+    expect(run({evidence: {tests: 'a'}}, {evidence: {tests: 'b'}})).to.nested.include({'settings.evidence.tests': 'a', 'sources.evidence': 'profile'})
+    expect(run({}, {evidence: {lint: 'b'}})).to.nested.include({'settings.evidence.lint': 'b', 'sources.evidence': 'config'})
+    const none = run(undefined, {})
+    expect(none.settings.evidence).to.deep.equal({})
+    expect(none.sources.evidence).to.equal('default')
   })
 })
