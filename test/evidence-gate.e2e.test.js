@@ -3,7 +3,7 @@
 // `test` script each test sets; its profile maps `tests` to `npm test` and `build` to a script that hangs.
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {validateDocument} from '@dx-runner/core'
 import {BIN, CLAUDE_OK, fakeAgent, stopGroup, groupMembers, jobFile, pidAlive, sandbox, TOKEN, waitFor} from './helpers.js'
@@ -186,6 +186,22 @@ describe('evidence gate: claims are re-run in the job\'s worktree, not believed'
     } finally {
       sb.run(['stop', '--beads', 'bd-live', '--grace', '1'])
     }
+  })
+
+  it('a job whose worktree is gone exits 1 with one line, running nothing', async () => {
+    const gone = join(sb.agentsDir, 'gone')
+    mkdirSync(gone)
+    const s = sb.startScript('bd-gone', `${CLAUDE_OK}exit 0\n`, ['--worktree', gone])
+    expect(s.code, s.stderr).to.equal(0)
+    await waitFor(() => /^exited_/.test(sb.json(['check', '--beads', 'bd-gone', '--json']).doc.state), {what: 'bd-gone to finish', timeoutMs: 90_000})
+    rmSync(gone, {recursive: true, force: true})
+    const file = join(sb.base, 'gone-signoff.md')
+    writeFileSync(file, 'tests pass\n')
+    const r = sb.run(['evidence-gate', '--beads', 'bd-gone', '--signoff-file', file, '--json'])
+    expect(r.code, r.stderr).to.equal(1)
+    expect(r.stdout).to.equal('')
+    expect(r.stderr.trim().split('\n'), r.stderr).to.have.length(1)
+    expect(r.stderr).to.contain('is gone')
   })
 
   it('bad flags exit 1 and an unknown job exits 3, each with one line', () => {

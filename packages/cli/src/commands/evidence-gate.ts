@@ -10,7 +10,7 @@ export default class EvidenceGate extends DxCommand {
   static description = [
     'Each claim is mapped to a kind (tests, lint, build, typecheck) and the kind to its command: the `evidence` section of the profile the job started with (recorded in its meta), else of the config file.',
     "Each command runs with sh -c in the job's worktree as it is now (its HEAD is recorded), in its own process group, with a clean environment (no credentials), for at most --timeout; then its whole group is ended.",
-    'Exit 0 pass; 24 fail: claim_refuted (a command failed or ran out of time), unverified_claims (a claim no command checks), signoff_missing (the file is missing or empty, or claims nothing checkable); 1 bad flags; 3 no such job; 25 the job is still running.',
+    'Exit 0 pass; 24 fail: claim_refuted (a command failed or ran out of time), unverified_claims (a claim no command checks), signoff_missing (the file is missing or empty, or claims nothing checkable); 1 bad flags or the job\'s worktree is gone; 3 no such job; 25 the job is still running.',
     'The result is recorded in the job directory (evidence-gate) and shown by `report`.',
   ].join(' ')
   static examples = ['<%= config.bin %> evidence-gate --beads bd-1 --signoff-file /tmp/agents/bd-1/SIGNOFF.md', '<%= config.bin %> evidence-gate --beads bd-1 --signoff-file signoff.md --timeout 20m --json']

@@ -8,6 +8,7 @@ import {parseClaims, type EvidenceKind} from './evidence-claims.js'
 import {evidenceCommands, planEvidence, type EvidenceCommands} from './evidence-plan.js'
 import {runVerification, verificationEnv, type CommandRun} from './evidence-run.js'
 import type {GateResult} from './gate-result.js'
+import {isDirectory} from './permission-gate.js'
 
 /** A claim and what checking it found (README "Evidence gate"). */
 export interface ClaimResult {
@@ -57,6 +58,7 @@ export function evidenceVerdict(claims: readonly ClaimResult[]): {passed: boolea
 export async function evidenceGate(i: EvidenceGateInput): Promise<GateResult> {
   const {paths, meta} = i
   if (isJobActive(paths)) throw new DxError(`job ${meta.beads} is still running: its evidence is checked at its final commit, once it has ended`, {exitCode: ExitCode.alreadyActive})
+  if (!isDirectory(meta.worktree)) throw new DxError(`job ${meta.beads}'s worktree ${meta.worktree} is gone: there is nothing to re-run its claims in`)
   const signoff = readSmallFile(i.signoffFile)
   if (signoff.kind === 'corrupt') throw new DxError(`--signoff-file ${i.signoffFile}: ${signoff.detail}`)
   const {commands, source} = evidenceCommands(meta.settings?.evidence, meta.settings_sources?.evidence, i.configEvidence)
