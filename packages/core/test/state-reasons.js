@@ -22,6 +22,7 @@ export const STATE_REASONS = {
 /** Reason codes that are not a job's health: gate results and the row of an unreachable host. */
 export const NOT_HEALTH = new Set([
   'baseline_not_met', 'baseline_unknown', 'commit_not_found', 'commit_not_reachable', 'feature_key_missing', 'outside_allowed_prefixes', 'path_outside_allowlist', 'mutation_budget_exceeded', 'file_budget_exceeded', 'host_unreachable', 'concurrency_limit',
+  'unverified_claims', 'claim_refuted', 'signoff_missing',
 ])
 
 export const statePairs = () => Object.entries(STATE_REASONS).flatMap(([state, reasons]) => reasons.map((reason) => `${state}/${reason}`))

@@ -1,3 +1,4 @@
+import {EVIDENCE_COMMANDS_SCHEMA} from '@dx-runner/core'
 import {THRESHOLD_SETTINGS} from './flag-spec.js'
 
 /**
@@ -20,6 +21,7 @@ export const CONFIG_SCHEMA = {
     fallback_models: {type: 'object', additionalProperties: {type: 'array', items: {type: 'string', minLength: 1}}},
     max_parallel: {type: 'object', additionalProperties: {type: 'integer', minimum: 1}},
     queue_timeout_sec: {type: 'number', minimum: 0},
+    evidence: EVIDENCE_COMMANDS_SCHEMA,
     thresholds: {
       type: 'object',
       additionalProperties: false,

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://dx-runner.dev/schemas/config.json","title":"dx-runner config","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"artifact_root":{"type":"string","minLength":1,"pattern":"^/"},"allowed_prefixes":{"type":"array","items":{"type":"string","minLength":1,"pattern":"^/"}},"default_provider":{"type":"string","minLength":1},"fallback_providers":{"type":"object","additionalProperties":{"type":"array","items":{"type":"string","minLength":1}}},"fallback_models":{"type":"object","additionalProperties":{"type":"array","items":{"type":"string","minLength":1}}},"max_parallel":{"type":"object","additionalProperties":{"type":"integer","minimum":1}},"queue_timeout_sec":{"type":"number","minimum":0},"thresholds":{"type":"object","additionalProperties":false,"properties":{"stall_minutes":{"type":"number","minimum":0},"no_op_minutes":{"type":"number","minimum":0},"first_output_seconds":{"type":"number","minimum":0},"rc_grace_seconds":{"type":"number","minimum":0}}},"log_retention":{"type":"object","additionalProperties":false,"properties":{"keep_logs":{"type":"integer","minimum":1}}},"hosts":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["ssh"],"properties":{"ssh":{"type":"string","minLength":1,"pattern":"^[^-\\s]"},"dx_runner":{"type":"string","minLength":1},"dx_runner_home":{"type":"string","minLength":1},"ssh_config":{"type":"string","minLength":1},"connect_timeout_seconds":{"type":"number","minimum":1}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://dx-runner.dev/schemas/config.json","title":"dx-runner config","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"artifact_root":{"type":"string","minLength":1,"pattern":"^/"},"allowed_prefixes":{"type":"array","items":{"type":"string","minLength":1,"pattern":"^/"}},"default_provider":{"type":"string","minLength":1},"fallback_providers":{"type":"object","additionalProperties":{"type":"array","items":{"type":"string","minLength":1}}},"fallback_models":{"type":"object","additionalProperties":{"type":"array","items":{"type":"string","minLength":1}}},"max_parallel":{"type":"object","additionalProperties":{"type":"integer","minimum":1}},"queue_timeout_sec":{"type":"number","minimum":0},"evidence":{"type":"object","additionalProperties":false,"properties":{"tests":{"type":"string","minLength":1},"lint":{"type":"string","minLength":1},"build":{"type":"string","minLength":1},"typecheck":{"type":"string","minLength":1}}},"thresholds":{"type":"object","additionalProperties":false,"properties":{"stall_minutes":{"type":"number","minimum":0},"no_op_minutes":{"type":"number","minimum":0},"first_output_seconds":{"type":"number","minimum":0},"rc_grace_seconds":{"type":"number","minimum":0}}},"log_retention":{"type":"object","additionalProperties":false,"properties":{"keep_logs":{"type":"integer","minimum":1}}},"hosts":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["ssh"],"properties":{"ssh":{"type":"string","minLength":1,"pattern":"^[^-\\s]"},"dx_runner":{"type":"string","minLength":1},"dx_runner_home":{"type":"string","minLength":1},"ssh_config":{"type":"string","minLength":1},"connect_timeout_seconds":{"type":"number","minimum":1}}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const pattern4 = new RegExp("^/", "u");
 const pattern6 = new RegExp("^[^-\\s]", "u");
@@ -332,12 +332,12 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.thresholds !== undefined){
-let data14 = data.thresholds;
+if(data.evidence !== undefined){
+let data14 = data.evidence;
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 for(const key4 in data14){
-if(!((((key4 === "stall_minutes") || (key4 === "no_op_minutes")) || (key4 === "first_output_seconds")) || (key4 === "rc_grace_seconds"))){
-const err24 = {instancePath:instancePath+"/thresholds",schemaPath:"#/properties/thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(!((((key4 === "tests") || (key4 === "lint")) || (key4 === "build")) || (key4 === "typecheck"))){
+const err24 = {instancePath:instancePath+"/evidence",schemaPath:"#/properties/evidence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -347,11 +347,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data14.stall_minutes !== undefined){
-let data15 = data14.stall_minutes;
-if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 < 0 || isNaN(data15)){
-const err25 = {instancePath:instancePath+"/thresholds/stall_minutes",schemaPath:"#/properties/thresholds/properties/stall_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data14.tests !== undefined){
+let data15 = data14.tests;
+if(typeof data15 === "string"){
+if(data15.length < 1){
+const err25 = {instancePath:instancePath+"/evidence/tests",schemaPath:"#/properties/evidence/properties/tests/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -362,7 +362,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/thresholds/stall_minutes",schemaPath:"#/properties/thresholds/properties/stall_minutes/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err26 = {instancePath:instancePath+"/evidence/tests",schemaPath:"#/properties/evidence/properties/tests/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -372,11 +372,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data14.no_op_minutes !== undefined){
-let data16 = data14.no_op_minutes;
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 < 0 || isNaN(data16)){
-const err27 = {instancePath:instancePath+"/thresholds/no_op_minutes",schemaPath:"#/properties/thresholds/properties/no_op_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data14.lint !== undefined){
+let data16 = data14.lint;
+if(typeof data16 === "string"){
+if(data16.length < 1){
+const err27 = {instancePath:instancePath+"/evidence/lint",schemaPath:"#/properties/evidence/properties/lint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -387,7 +387,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/thresholds/no_op_minutes",schemaPath:"#/properties/thresholds/properties/no_op_minutes/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err28 = {instancePath:instancePath+"/evidence/lint",schemaPath:"#/properties/evidence/properties/lint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -397,11 +397,11 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data14.first_output_seconds !== undefined){
-let data17 = data14.first_output_seconds;
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 < 0 || isNaN(data17)){
-const err29 = {instancePath:instancePath+"/thresholds/first_output_seconds",schemaPath:"#/properties/thresholds/properties/first_output_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data14.build !== undefined){
+let data17 = data14.build;
+if(typeof data17 === "string"){
+if(data17.length < 1){
+const err29 = {instancePath:instancePath+"/evidence/build",schemaPath:"#/properties/evidence/properties/build/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -412,7 +412,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/thresholds/first_output_seconds",schemaPath:"#/properties/thresholds/properties/first_output_seconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err30 = {instancePath:instancePath+"/evidence/build",schemaPath:"#/properties/evidence/properties/build/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -422,11 +422,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data14.rc_grace_seconds !== undefined){
-let data18 = data14.rc_grace_seconds;
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 < 0 || isNaN(data18)){
-const err31 = {instancePath:instancePath+"/thresholds/rc_grace_seconds",schemaPath:"#/properties/thresholds/properties/rc_grace_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data14.typecheck !== undefined){
+let data18 = data14.typecheck;
+if(typeof data18 === "string"){
+if(data18.length < 1){
+const err31 = {instancePath:instancePath+"/evidence/typecheck",schemaPath:"#/properties/evidence/properties/typecheck/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -437,7 +437,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/thresholds/rc_grace_seconds",schemaPath:"#/properties/thresholds/properties/rc_grace_seconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err32 = {instancePath:instancePath+"/evidence/typecheck",schemaPath:"#/properties/evidence/properties/typecheck/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -449,7 +449,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/thresholds",schemaPath:"#/properties/thresholds/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err33 = {instancePath:instancePath+"/evidence",schemaPath:"#/properties/evidence/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -459,12 +459,12 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data.log_retention !== undefined){
-let data19 = data.log_retention;
+if(data.thresholds !== undefined){
+let data19 = data.thresholds;
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 for(const key5 in data19){
-if(!(key5 === "keep_logs")){
-const err34 = {instancePath:instancePath+"/log_retention",schemaPath:"#/properties/log_retention/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(!((((key5 === "stall_minutes") || (key5 === "no_op_minutes")) || (key5 === "first_output_seconds")) || (key5 === "rc_grace_seconds"))){
+const err34 = {instancePath:instancePath+"/thresholds",schemaPath:"#/properties/thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -474,10 +474,11 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data19.keep_logs !== undefined){
-let data20 = data19.keep_logs;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-const err35 = {instancePath:instancePath+"/log_retention/keep_logs",schemaPath:"#/properties/log_retention/properties/keep_logs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data19.stall_minutes !== undefined){
+let data20 = data19.stall_minutes;
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 < 0 || isNaN(data20)){
+const err35 = {instancePath:instancePath+"/thresholds/stall_minutes",schemaPath:"#/properties/thresholds/properties/stall_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -486,9 +487,9 @@ vErrors.push(err35);
 }
 errors++;
 }
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 < 1 || isNaN(data20)){
-const err36 = {instancePath:instancePath+"/log_retention/keep_logs",schemaPath:"#/properties/log_retention/properties/keep_logs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err36 = {instancePath:instancePath+"/thresholds/stall_minutes",schemaPath:"#/properties/thresholds/properties/stall_minutes/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -498,10 +499,11 @@ vErrors.push(err36);
 errors++;
 }
 }
-}
-}
-else {
-const err37 = {instancePath:instancePath+"/log_retention",schemaPath:"#/properties/log_retention/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data19.no_op_minutes !== undefined){
+let data21 = data19.no_op_minutes;
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 < 0 || isNaN(data21)){
+const err37 = {instancePath:instancePath+"/thresholds/no_op_minutes",schemaPath:"#/properties/thresholds/properties/no_op_minutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -511,14 +513,8 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data.hosts !== undefined){
-let data21 = data.hosts;
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-for(const key6 in data21){
-let data22 = data21[key6];
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-if(data22.ssh === undefined){
-const err38 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/hosts/additionalProperties/required",keyword:"required",params:{missingProperty: "ssh"},message:"must have required property '"+"ssh"+"'"};
+else {
+const err38 = {instancePath:instancePath+"/thresholds/no_op_minutes",schemaPath:"#/properties/thresholds/properties/no_op_minutes/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -527,9 +523,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-for(const key7 in data22){
-if(!(((((key7 === "ssh") || (key7 === "dx_runner")) || (key7 === "dx_runner_home")) || (key7 === "ssh_config")) || (key7 === "connect_timeout_seconds"))){
-const err39 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/hosts/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+}
+if(data19.first_output_seconds !== undefined){
+let data22 = data19.first_output_seconds;
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 < 0 || isNaN(data22)){
+const err39 = {instancePath:instancePath+"/thresholds/first_output_seconds",schemaPath:"#/properties/thresholds/properties/first_output_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -539,11 +538,8 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data22.ssh !== undefined){
-let data23 = data22.ssh;
-if(typeof data23 === "string"){
-if(data23.length < 1){
-const err40 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err40 = {instancePath:instancePath+"/thresholds/first_output_seconds",schemaPath:"#/properties/thresholds/properties/first_output_seconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -552,8 +548,12 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(!pattern6.test(data23)){
-const err41 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh/pattern",keyword:"pattern",params:{pattern: "^[^-\\s]"},message:"must match pattern \""+"^[^-\\s]"+"\""};
+}
+if(data19.rc_grace_seconds !== undefined){
+let data23 = data19.rc_grace_seconds;
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 < 0 || isNaN(data23)){
+const err41 = {instancePath:instancePath+"/thresholds/rc_grace_seconds",schemaPath:"#/properties/thresholds/properties/rc_grace_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -564,7 +564,7 @@ errors++;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err42 = {instancePath:instancePath+"/thresholds/rc_grace_seconds",schemaPath:"#/properties/thresholds/properties/rc_grace_seconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -574,11 +574,9 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data22.dx_runner !== undefined){
-let data24 = data22.dx_runner;
-if(typeof data24 === "string"){
-if(data24.length < 1){
-const err43 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/dx_runner",schemaPath:"#/properties/hosts/additionalProperties/properties/dx_runner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err43 = {instancePath:instancePath+"/thresholds",schemaPath:"#/properties/thresholds/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -588,8 +586,12 @@ vErrors.push(err43);
 errors++;
 }
 }
-else {
-const err44 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/dx_runner",schemaPath:"#/properties/hosts/additionalProperties/properties/dx_runner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.log_retention !== undefined){
+let data24 = data.log_retention;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+for(const key6 in data24){
+if(!(key6 === "keep_logs")){
+const err44 = {instancePath:instancePath+"/log_retention",schemaPath:"#/properties/log_retention/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -599,11 +601,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data22.dx_runner_home !== undefined){
-let data25 = data22.dx_runner_home;
-if(typeof data25 === "string"){
-if(data25.length < 1){
-const err45 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/dx_runner_home",schemaPath:"#/properties/hosts/additionalProperties/properties/dx_runner_home/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data24.keep_logs !== undefined){
+let data25 = data24.keep_logs;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err45 = {instancePath:instancePath+"/log_retention/keep_logs",schemaPath:"#/properties/log_retention/properties/keep_logs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -612,9 +613,9 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-else {
-const err46 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/dx_runner_home",schemaPath:"#/properties/hosts/additionalProperties/properties/dx_runner_home/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 < 1 || isNaN(data25)){
+const err46 = {instancePath:instancePath+"/log_retention/keep_logs",schemaPath:"#/properties/log_retention/properties/keep_logs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -624,11 +625,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data22.ssh_config !== undefined){
-let data26 = data22.ssh_config;
-if(typeof data26 === "string"){
-if(data26.length < 1){
-const err47 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh_config",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh_config/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/log_retention",schemaPath:"#/properties/log_retention/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -638,8 +638,14 @@ vErrors.push(err47);
 errors++;
 }
 }
-else {
-const err48 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh_config",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh_config/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.hosts !== undefined){
+let data26 = data.hosts;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+for(const key7 in data26){
+let data27 = data26[key7];
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.ssh === undefined){
+const err48 = {instancePath:instancePath+"/hosts/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/hosts/additionalProperties/required",keyword:"required",params:{missingProperty: "ssh"},message:"must have required property '"+"ssh"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -648,12 +654,9 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-if(data22.connect_timeout_seconds !== undefined){
-let data27 = data22.connect_timeout_seconds;
-if((typeof data27 == "number") && (isFinite(data27))){
-if(data27 < 1 || isNaN(data27)){
-const err49 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout_seconds",schemaPath:"#/properties/hosts/additionalProperties/properties/connect_timeout_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+for(const key8 in data27){
+if(!(((((key8 === "ssh") || (key8 === "dx_runner")) || (key8 === "dx_runner_home")) || (key8 === "ssh_config")) || (key8 === "connect_timeout_seconds"))){
+const err49 = {instancePath:instancePath+"/hosts/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/hosts/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -663,8 +666,11 @@ vErrors.push(err49);
 errors++;
 }
 }
-else {
-const err50 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout_seconds",schemaPath:"#/properties/hosts/additionalProperties/properties/connect_timeout_seconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data27.ssh !== undefined){
+let data28 = data27.ssh;
+if(typeof data28 === "string"){
+if(data28.length < 1){
+const err50 = {instancePath:instancePath+"/hosts/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -673,10 +679,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-}
-else {
-const err51 = {instancePath:instancePath+"/hosts/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/hosts/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern6.test(data28)){
+const err51 = {instancePath:instancePath+"/hosts/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh/pattern",keyword:"pattern",params:{pattern: "^[^-\\s]"},message:"must match pattern \""+"^[^-\\s]"+"\""};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -686,9 +690,8 @@ vErrors.push(err51);
 errors++;
 }
 }
-}
 else {
-const err52 = {instancePath:instancePath+"/hosts",schemaPath:"#/properties/hosts/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err52 = {instancePath:instancePath+"/hosts/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -698,14 +701,138 @@ vErrors.push(err52);
 errors++;
 }
 }
-}
-else {
-const err53 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data27.dx_runner !== undefined){
+let data29 = data27.dx_runner;
+if(typeof data29 === "string"){
+if(data29.length < 1){
+const err53 = {instancePath:instancePath+"/hosts/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/dx_runner",schemaPath:"#/properties/hosts/additionalProperties/properties/dx_runner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err53];
 }
 else {
 vErrors.push(err53);
+}
+errors++;
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/hosts/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/dx_runner",schemaPath:"#/properties/hosts/additionalProperties/properties/dx_runner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data27.dx_runner_home !== undefined){
+let data30 = data27.dx_runner_home;
+if(typeof data30 === "string"){
+if(data30.length < 1){
+const err55 = {instancePath:instancePath+"/hosts/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/dx_runner_home",schemaPath:"#/properties/hosts/additionalProperties/properties/dx_runner_home/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/hosts/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/dx_runner_home",schemaPath:"#/properties/hosts/additionalProperties/properties/dx_runner_home/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+if(data27.ssh_config !== undefined){
+let data31 = data27.ssh_config;
+if(typeof data31 === "string"){
+if(data31.length < 1){
+const err57 = {instancePath:instancePath+"/hosts/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh_config",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh_config/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/hosts/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/ssh_config",schemaPath:"#/properties/hosts/additionalProperties/properties/ssh_config/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+if(data27.connect_timeout_seconds !== undefined){
+let data32 = data27.connect_timeout_seconds;
+if((typeof data32 == "number") && (isFinite(data32))){
+if(data32 < 1 || isNaN(data32)){
+const err59 = {instancePath:instancePath+"/hosts/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout_seconds",schemaPath:"#/properties/hosts/additionalProperties/properties/connect_timeout_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/hosts/" + key7.replace(/~/g, "~0").replace(/\//g, "~1")+"/connect_timeout_seconds",schemaPath:"#/properties/hosts/additionalProperties/properties/connect_timeout_seconds/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/hosts/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/hosts/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/hosts",schemaPath:"#/properties/hosts/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
 }
 errors++;
 }

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {isAbsolute, join, resolve} from 'node:path'
-import {DxError, ExitCode} from '@dx-runner/core'
+import {DxError, ExitCode, type EvidenceCommands} from '@dx-runner/core'
 import {configErrors, type SchemaError} from './config-errors.js'
 import generated from './config-validator.generated.js'
 import {CONFIG_ENV} from './flag-spec.js'
@@ -19,6 +19,8 @@ export interface DxConfig {
   max_parallel?: Record<string, number>
   /** How long a start waits for a free slot (as DX_RUNNER_QUEUE_TIMEOUT_SEC). */
   queue_timeout_sec?: number
+  /** evidence-gate's verification command per claim kind, when the job's profile declares none. */
+  evidence?: EvidenceCommands
   thresholds?: {first_output_seconds?: number; stall_minutes?: number; no_op_minutes?: number; rc_grace_seconds?: number}
   log_retention?: {keep_logs?: number}
   /** Machines `--host <name>` dispatches to over ssh (see lib/remote.ts). */

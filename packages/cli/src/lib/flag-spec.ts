@@ -112,6 +112,14 @@ export const COMMANDS = {
       ...(thresholdFlags as ThresholdFlags),
     },
   },
+  'evidence-gate': {
+    flags: {
+      beads: {type: 'string', description: 'the job whose sign-off this is (its worktree, its recorded evidence commands)', required: true},
+      'signoff-file': {type: 'string', description: "the agent's sign-off (markdown): its claims are re-run, not believed", required: true},
+      timeout: {type: 'string', description: 'longest each verification command may run (e.g. 90s, 10m); then its whole process group is ended', default: '10m'},
+      json: json('evidence-gate'),
+    },
+  },
   'feature-key-gate': {
     flags: {
       worktree,

@@ -62,6 +62,7 @@ export function configLayer(config: DxConfig, provider: string | null): Settings
   if (t.no_op_minutes !== undefined) layer.no_op_minutes = t.no_op_minutes
   if (t.first_output_seconds !== undefined) layer.first_output_seconds = t.first_output_seconds
   if (config.queue_timeout_sec !== undefined) layer.queue_timeout_sec = config.queue_timeout_sec
+  if (config.evidence !== undefined) layer.evidence = config.evidence
   if (provider !== null) {
     if (config.fallback_providers?.[provider] !== undefined) layer.fallback_providers = config.fallback_providers[provider]
     if (config.fallback_models?.[provider] !== undefined) layer.fallback_models = config.fallback_models[provider]

@@ -1,4 +1,5 @@
 import {printable, markdownCell} from './printable.js'
+import {evidenceMarkdown, recordedEvidence} from './evidence-view.js'
 import {formatElapsed, readJsonFile, readSecretExposed, type GateResult, type JobMeta, type JobPaths, type JobView, type Launched} from '@dx-runner/core'
 
 export interface StatusRow {
@@ -111,13 +112,15 @@ export function reportDoc(v: JobView, gates?: GateResult[]) {
   if (scope?.kind === 'ok') doc.scope_violation = scope.value
   if (o?.finalized_by) Object.assign(doc, {finalized_by: o.finalized_by, finalized_at: o.finalized_at})
   if (gates) doc.gates = gates
+  const evidence = recordedEvidence(v.paths)
+  if (evidence) doc.evidence = evidence
   return doc
 }
 
 export function reportMarkdown(doc: Record<string, unknown>): string {
   const lines = [`# dx-runner report: ${printable(String(doc.beads))}`, '', '| field | value |', '| --- | --- |']
   for (const [k, v] of Object.entries(doc)) {
-    if (k === 'gates') continue
+    if (k === 'gates' || k === 'evidence') continue
     const text = v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)
     lines.push(`| ${markdownCell(k)} | ${v === null || v === undefined ? '-' : markdownCell(text)} |`)
   }
@@ -126,6 +129,8 @@ export function reportMarkdown(doc: Record<string, unknown>): string {
     lines.push('', '## Gates', '', '| gate | passed | reason |', '| --- | --- | --- |')
     for (const g of gates) lines.push(`| ${markdownCell(g.gate)} | ${g.passed ? 'yes' : 'no'} | ${markdownCell(g.reason_code ?? '-')} |`)
   }
+  const evidence = doc.evidence as GateResult | undefined
+  if (evidence) lines.push('', ...evidenceMarkdown(evidence))
   return `${lines.join('\n')}\n`
 }
 

@@ -2,11 +2,15 @@
  * The JSON Schema of a profile file (draft 2020-12), compiled ahead of time into
  * profile-validator.generated.ts (`npm run profile-validator` in packages/core): no schema library is loaded at run time.
  */
+import {EVIDENCE_KINDS} from '../gates/evidence-claims.js'
+
 const closed = (properties: Record<string, object>) => ({type: 'object', additionalProperties: false, properties})
 const names = {type: 'array', items: {type: 'string', minLength: 1}}
 const minutes = {type: 'number', exclusiveMinimum: 0}
 const nonNegative = {type: 'number', minimum: 0}
 const gate = {enum: ['required', 'optional']}
+/** evidence-gate's command per claim kind (gates/evidence-claims.ts EVIDENCE_KINDS), run with sh -c */
+export const EVIDENCE_COMMANDS_SCHEMA = closed(Object.fromEntries(EVIDENCE_KINDS.map((k) => [k, {type: 'string', minLength: 1}])))
 
 export const PROFILE_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -44,5 +48,6 @@ export const PROFILE_SCHEMA = {
       file_budget: {type: 'integer', minimum: 0},
     }),
     gates: closed({baseline: gate, feature_key: gate}),
+    evidence: EVIDENCE_COMMANDS_SCHEMA,
   }),
 } as const

@@ -3,7 +3,8 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://dx-runner.dev/schemas/profile.schema.json","title":"dx-runner profile","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"description":{"type":"string"},"provider":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"model":{"type":"string","minLength":1},"allow_model_override":{"type":"boolean"},"fallback_providers":{"type":"array","items":{"type":"string","minLength":1}},"fallback_models":{"type":"array","items":{"type":"string","minLength":1}}}},"concurrency":{"type":"object","additionalProperties":false,"properties":{"max_parallel":{"type":"integer","minimum":1},"queue_timeout_sec":{"type":"number","minimum":0}}},"preflight":{"type":"object","additionalProperties":false,"properties":{"strict":{"type":"boolean"},"checks":{"type":"object","additionalProperties":{"enum":["error","warn"]}}}},"timeouts":{"type":"object","additionalProperties":false,"properties":{"max_runtime_minutes":{"type":"number","exclusiveMinimum":0},"no_mutation_timeout_minutes":{"type":"number","exclusiveMinimum":0},"stall_minutes":{"type":"number","minimum":0},"no_op_minutes":{"type":"number","minimum":0},"first_output_seconds":{"type":"number","minimum":0},"first_mutation_grace_seconds":{"type":"number","minimum":0}}},"scope":{"type":"object","additionalProperties":false,"properties":{"allowed_paths":{"type":"array","items":{"type":"string","minLength":1}},"mutation_budget":{"type":"integer","minimum":0},"file_budget":{"type":"integer","minimum":0}}},"gates":{"type":"object","additionalProperties":false,"properties":{"baseline":{"enum":["required","optional"]},"feature_key":{"enum":["required","optional"]}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://dx-runner.dev/schemas/profile.schema.json","title":"dx-runner profile","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"description":{"type":"string"},"provider":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"model":{"type":"string","minLength":1},"allow_model_override":{"type":"boolean"},"fallback_providers":{"type":"array","items":{"type":"string","minLength":1}},"fallback_models":{"type":"array","items":{"type":"string","minLength":1}}}},"concurrency":{"type":"object","additionalProperties":false,"properties":{"max_parallel":{"type":"integer","minimum":1},"queue_timeout_sec":{"type":"number","minimum":0}}},"preflight":{"type":"object","additionalProperties":false,"properties":{"strict":{"type":"boolean"},"checks":{"type":"object","additionalProperties":{"enum":["error","warn"]}}}},"timeouts":{"type":"object","additionalProperties":false,"properties":{"max_runtime_minutes":{"type":"number","exclusiveMinimum":0},"no_mutation_timeout_minutes":{"type":"number","exclusiveMinimum":0},"stall_minutes":{"type":"number","minimum":0},"no_op_minutes":{"type":"number","minimum":0},"first_output_seconds":{"type":"number","minimum":0},"first_mutation_grace_seconds":{"type":"number","minimum":0}}},"scope":{"type":"object","additionalProperties":false,"properties":{"allowed_paths":{"type":"array","items":{"type":"string","minLength":1}},"mutation_budget":{"type":"integer","minimum":0},"file_budget":{"type":"integer","minimum":0}}},"gates":{"type":"object","additionalProperties":false,"properties":{"baseline":{"enum":["required","optional"]},"feature_key":{"enum":["required","optional"]}}},"evidence":{"type":"object","additionalProperties":false,"properties":{"tests":{"type":"string","minLength":1},"lint":{"type":"string","minLength":1},"build":{"type":"string","minLength":1},"typecheck":{"type":"string","minLength":1}}}}};
+const func1 = Object.prototype.hasOwnProperty;
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://dx-runner.dev/schemas/profile.schema.json" */;
@@ -18,7 +19,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((((key0 === "$schema") || (key0 === "description")) || (key0 === "provider")) || (key0 === "concurrency")) || (key0 === "preflight")) || (key0 === "timeouts")) || (key0 === "scope")) || (key0 === "gates"))){
+if(!(func1.call(schema31.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -716,14 +717,141 @@ vErrors.push(err53);
 errors++;
 }
 }
-}
-else {
-const err54 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.evidence !== undefined){
+let data32 = data.evidence;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key8 in data32){
+if(!((((key8 === "tests") || (key8 === "lint")) || (key8 === "build")) || (key8 === "typecheck"))){
+const err54 = {instancePath:instancePath+"/evidence",schemaPath:"#/properties/evidence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err54];
 }
 else {
 vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data32.tests !== undefined){
+let data33 = data32.tests;
+if(typeof data33 === "string"){
+if(data33.length < 1){
+const err55 = {instancePath:instancePath+"/evidence/tests",schemaPath:"#/properties/evidence/properties/tests/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/evidence/tests",schemaPath:"#/properties/evidence/properties/tests/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+if(data32.lint !== undefined){
+let data34 = data32.lint;
+if(typeof data34 === "string"){
+if(data34.length < 1){
+const err57 = {instancePath:instancePath+"/evidence/lint",schemaPath:"#/properties/evidence/properties/lint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/evidence/lint",schemaPath:"#/properties/evidence/properties/lint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+if(data32.build !== undefined){
+let data35 = data32.build;
+if(typeof data35 === "string"){
+if(data35.length < 1){
+const err59 = {instancePath:instancePath+"/evidence/build",schemaPath:"#/properties/evidence/properties/build/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/evidence/build",schemaPath:"#/properties/evidence/properties/build/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+if(data32.typecheck !== undefined){
+let data36 = data32.typecheck;
+if(typeof data36 === "string"){
+if(data36.length < 1){
+const err61 = {instancePath:instancePath+"/evidence/typecheck",schemaPath:"#/properties/evidence/properties/typecheck/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/evidence/typecheck",schemaPath:"#/properties/evidence/properties/typecheck/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/evidence",schemaPath:"#/properties/evidence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+}
+else {
+const err64 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
 }
 errors++;
 }

@@ -1,3 +1,5 @@
+import type {EvidenceCommands} from '../gates/evidence-plan.js'
+
 /** Each preflight check's policy: `error` blocks start when the check fails, `warn` only prints it. */
 export type CheckPolicy = 'error' | 'warn'
 
@@ -31,6 +33,8 @@ export interface Profile {
   }
   scope?: {allowed_paths?: string[]; mutation_budget?: number; file_budget?: number}
   gates?: {baseline?: GatePolicy; feature_key?: GatePolicy}
+  /** evidence-gate's verification command per claim kind: tests, lint, build, typecheck */
+  evidence?: EvidenceCommands
 }
 
 /** Where a profile was found: shipped with the CLI, under the config directory, or a file named on the command line. */

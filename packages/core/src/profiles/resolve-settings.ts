@@ -25,6 +25,7 @@ export const DEFAULT_SETTINGS: Settings = {
   allowed_paths: null,
   mutation_budget: null,
   file_budget: null,
+  evidence: {},
 }
 
 /** The profile's `provider.*` values, which mean something only for the provider it names. */
@@ -69,6 +70,7 @@ export function profileLayer(p: Profile | undefined): SettingsLayer {
     allowed_paths: p.scope?.allowed_paths,
     mutation_budget: p.scope?.mutation_budget,
     file_budget: p.scope?.file_budget,
+    evidence: p.evidence,
   }
   return Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== undefined)) as SettingsLayer
 }

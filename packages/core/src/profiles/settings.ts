@@ -1,3 +1,4 @@
+import type {EvidenceCommands} from '../gates/evidence-plan.js'
 import type {CheckPolicy, GatePolicy} from './profile.js'
 
 /** Where a resolved start setting came from, strongest first. */
@@ -26,6 +27,8 @@ export interface Settings {
   allowed_paths: string[] | null
   mutation_budget: number | null
   file_budget: number | null
+  /** evidence-gate's verification command per claim kind (README "Evidence gate") */
+  evidence: EvidenceCommands
 }
 
 export type SettingKey = keyof Settings

@@ -1,6 +1,8 @@
 import {PROVIDER_NAME_RE} from '@dx-runner/provider'
 import {HEALTH_STATES, REASON_CODES} from '../health/reason-codes.js'
 import {BEADS_RE} from '../store/job-paths.js'
+import {EVIDENCE_COMMANDS_SCHEMA} from '../profiles/profile-schema.js'
+import {EVIDENCE_KINDS} from '../gates/evidence-claims.js'
 
 export const isoDate = {type: 'string', format: 'date-time'} as const
 export const state = {type: 'string', enum: [...HEALTH_STATES]} as const
@@ -53,6 +55,65 @@ export const gateResult = {
   },
 } as const
 
+/** One re-run verification command (evidence-gate): how it ended and the last 4 KiB of its output. */
+const commandRun = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['exit_code', 'signal', 'timed_out', 'duration_ms', 'output_tail'],
+  properties: {
+    exit_code: {type: ['integer', 'null'], description: 'null: ended by a signal (or never started)'},
+    signal: {type: ['string', 'null']},
+    timed_out: {type: 'boolean', description: 'it ran past --timeout; its whole process group was ended'},
+    duration_ms: nonNegInt,
+    output_tail: {type: 'string', maxLength: 4096},
+  },
+} as const
+
+/** evidence-gate's result: the gate shape, with each claim of the sign-off and what re-running its command found. */
+export const evidenceResult = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['gate', 'passed', 'reason_code', 'details'],
+  properties: {
+    gate: {const: 'evidence'},
+    passed: {type: 'boolean'},
+    reason_code: {enum: ['unverified_claims', 'claim_refuted', 'signoff_missing', null]},
+    details: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['beads', 'provider', 'worktree', 'head', 'dirty', 'signoff_file', 'commands_source', 'timeout_sec', 'checked_at', 'claims'],
+      properties: {
+        beads,
+        provider: providerName,
+        worktree: {type: 'string'},
+        head: {type: ['string', 'null'], description: "the worktree's HEAD when the commands ran (the job's final commit); null outside git"},
+        dirty: {type: 'boolean', description: 'the worktree had uncommitted changes, which the commands saw too'},
+        signoff_file: {type: 'string'},
+        commands_source: {enum: ['profile', 'config', 'none'], description: 'the job recorded its profile\'s (or the config\'s) evidence at start; else the config\'s now'},
+        timeout_sec: {type: 'number', exclusiveMinimum: 0},
+        checked_at: isoDate,
+        message: {type: 'string'},
+        claims: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['text', 'kind', 'line', 'status', 'command', 'run'],
+            properties: {
+              text: {type: 'string'},
+              kind: {enum: [...EVIDENCE_KINDS, null]},
+              line: {type: 'integer', minimum: 1},
+              status: {enum: ['verified', 'refuted', 'unverifiable']},
+              command: {type: ['string', 'null']},
+              run: {anyOf: [commandRun, {type: 'null'}]},
+            },
+          },
+        },
+      },
+    },
+  },
+} as const
+
 const names = {type: 'array', items: {type: 'string'}} as const
 const nullableNumber = {type: ['number', 'null']} as const
 const gatePolicy = {type: 'string', enum: ['required', 'optional']} as const
@@ -65,6 +126,7 @@ export const settings = {
     'provider', 'model', 'allow_model_override', 'fallback_providers', 'fallback_models', 'max_parallel', 'queue_timeout_sec', 'max_runtime_minutes',
     'no_mutation_timeout_minutes', 'first_mutation_grace_seconds', 'stall_minutes', 'no_op_minutes', 'first_output_seconds', 'preflight_strict',
     'preflight_checks', 'gates_baseline', 'gates_feature_key', 'allowed_paths', 'mutation_budget', 'file_budget',
+    'evidence',
   ],
   properties: {
     provider: {type: ['string', 'null']},
@@ -87,6 +149,7 @@ export const settings = {
     allowed_paths: {anyOf: [names, {type: 'null'}]},
     mutation_budget: {anyOf: [nonNegInt, {type: 'null'}]},
     file_budget: {anyOf: [nonNegInt, {type: 'null'}]},
+    evidence: EVIDENCE_COMMANDS_SCHEMA,
   },
 } as const
 

@@ -86,6 +86,7 @@ export const SCHEMAS = {
       gates: {type: 'array', items: d.gateResult},
       last_retry: d.lastRetry,
       secret_exposed: {type: 'array', items: {type: 'string'}},
+      evidence: {...d.evidenceResult, description: 'the last evidence-gate of this attempt (its evidence-gate artifact)'},
       max_runtime_sec: {description: 'run budget: start --timeout (null: none)', type: ['number', 'null'], exclusiveMinimum: 0},
       no_mutation_timeout_sec: {description: 'run budget: start --no-mutation-timeout (null: none)', type: ['number', 'null'], exclusiveMinimum: 0},
       first_mutation_grace_sec: {description: 'run budget: start --first-mutation-grace (null: none)', type: ['number', 'null'], minimum: 0},
@@ -422,6 +423,12 @@ export const SCHEMAS = {
       ended_pids: {type: 'array', items: d.nonNegInt, description: 'processes of the job still alive when finalize began'},
       remaining_pids: {type: 'array', items: d.nonNegInt, description: 'processes that survived TERM and KILL (empty unless something is wrong)'},
     },
+  },
+  'evidence-gate': {
+    $schema: draft,
+    $id: id('evidence-gate'),
+    title: 'dx-runner evidence-gate --json (and <provider>/<beads>/evidence-gate, report\'s evidence)',
+    ...d.evidenceResult,
   },
   /** A profile file (YAML or JSON); draft 2020-12, compiled ahead of time for loading (profiles/profile-validator.generated.ts). */
   profile: PROFILE_SCHEMA,

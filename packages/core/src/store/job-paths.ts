@@ -61,6 +61,8 @@ export interface JobPaths {
   secretFiles: string
   /** JSON list of the files that held a secret when the job ended (redacted since). */
   secretExposed: string
+  /** The last evidence-gate's result (JSON): each claim of the sign-off and its re-run command. */
+  evidenceGate: string
   tmpDir: string
   lock: string
 }
@@ -89,6 +91,8 @@ export const ARTIFACTS = {
   stopping: {name: 'stopping', perAttempt: true, evidence: false},
   secretFiles: {name: 'secret-files', perAttempt: true, evidence: false},
   secretExposed: {name: 'secret_exposed', perAttempt: true, evidence: false},
+  // checks one attempt's work: a new attempt makes it stale
+  evidenceGate: {name: 'evidence-gate', perAttempt: true, evidence: false},
   tmpDir: {name: 'tmp', perAttempt: false, evidence: false},
 } as const
 

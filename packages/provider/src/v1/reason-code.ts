@@ -48,6 +48,12 @@ export const REASON_CODES = [
   'path_outside_allowlist',
   'mutation_budget_exceeded',
   'file_budget_exceeded',
+  /** evidence-gate: a claimed check has no verification command (profile/config `evidence`) */
+  'unverified_claims',
+  /** evidence-gate: a claimed check's command failed or ran out of time when re-run */
+  'claim_refuted',
+  /** evidence-gate: the sign-off file is missing or empty, or claims nothing checkable */
+  'signoff_missing',
   // concurrency (start into a provider at its max_parallel)
   'concurrency_limit',
   // remote (status --all-hosts, hosts)
