@@ -12,6 +12,8 @@ export interface UserConfigs {
   broken: {path: string; scope: ConfigScope; error: string}[]
   /** The user's home: `~/` in their instructions means it, not the job's private HOME. */
   home?: string
+  /** The user's global rules file (`<config dir>/opencode/AGENTS.md`): an instruction, since the job's HOME hides it. */
+  globalRules?: string
   /** beads-mcp found on PATH: registered as the local MCP server `beads`. */
   beadsMcp?: string
 }
@@ -73,7 +75,10 @@ export function dxRunnerLayer(provider: {id: string; entry: OpencodeConfig}, mod
  * entry, model and permission rules win over all of them. Pure.
  */
 export function mergeJobConfig(user: UserConfigs, provider: {id: string; entry: OpencodeConfig}, model: string): JobConfig {
-  let merged: OpencodeConfig = user.beadsMcp ? {mcp: {beads: {type: 'local', command: [user.beadsMcp], enabled: true}}} : {}
+  let merged: OpencodeConfig = {
+    ...(user.globalRules ? {instructions: [user.globalRules]} : {}),
+    ...(user.beadsMcp ? {mcp: {beads: {type: 'local', command: [user.beadsMcp], enabled: true}}} : {}),
+  }
   for (const l of user.layers) merged = mergeTwo(merged, l.scope === 'project' ? l.config : userPaths(l.config, user.home))
   // the user's own entry for dx-runner's provider is replaced, not merged: its baseURL or headers would receive the key
   if (isObject(merged.provider)) {

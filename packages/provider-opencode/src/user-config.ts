@@ -1,14 +1,20 @@
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import type {AuthWarning, ProviderContext} from '@dx-runner/provider'
 import {findExecutable} from '@dx-runner/provider-utils'
 import type {ConfigScope, UserConfigs} from './merge-config.js'
 import {parseJsonc} from './parse-jsonc.js'
 
+/** The user's global opencode directory: $XDG_CONFIG_HOME/opencode, or ~/.config/opencode. */
+function globalDir(env: NodeJS.ProcessEnv): string | undefined {
+  const xdg = env.XDG_CONFIG_HOME || (env.HOME ? join(env.HOME, '.config') : undefined)
+  return xdg ? join(xdg, 'opencode') : undefined
+}
+
 /** The files opencode reads as the user's config, lowest precedence first (opencode-ai 1.18: global dir, OPENCODE_CONFIG, the project). */
 export function userConfigFiles(env: NodeJS.ProcessEnv, worktree: string): {path: string; scope: ConfigScope}[] {
-  const xdg = env.XDG_CONFIG_HOME || (env.HOME ? join(env.HOME, '.config') : undefined)
-  const global = xdg ? ['config.json', 'opencode.json', 'opencode.jsonc'].map((f) => ({path: join(xdg, 'opencode', f), scope: 'global' as const})) : []
+  const dir = globalDir(env)
+  const global = dir ? ['config.json', 'opencode.json', 'opencode.jsonc'].map((f) => ({path: join(dir, f), scope: 'global' as const})) : []
   const custom = env.OPENCODE_CONFIG ? [{path: resolve(worktree, env.OPENCODE_CONFIG), scope: 'custom' as const}] : []
   const project = ['opencode.jsonc', 'opencode.json'].map((f) => ({path: join(worktree, f), scope: 'project' as const}))
   return [...global, ...custom, ...project]
@@ -29,7 +35,9 @@ function anchorFileRefs(text: string, path: string, home: string | undefined): s
  */
 export function readUserConfigs(ctx: ProviderContext): {user: UserConfigs; warnings: AuthWarning[]} {
   const home = ctx.env.HOME
-  const user: UserConfigs = {layers: [], broken: [], ...(home ? {home} : {}), ...optional('beadsMcp', findExecutable('beads-mcp', ctx.env.PATH))}
+  const dir = globalDir(ctx.env)
+  const rules = dir && existsSync(join(dir, 'AGENTS.md')) ? join(dir, 'AGENTS.md') : undefined
+  const user: UserConfigs = {layers: [], broken: [], ...optional('home', home), ...optional('globalRules', rules), ...optional('beadsMcp', findExecutable('beads-mcp', ctx.env.PATH))}
   const warnings: AuthWarning[] = []
   for (const {path, scope} of userConfigFiles(ctx.env, ctx.cwd)) {
     let text: string

@@ -56,6 +56,10 @@ describe('opencode: the job\'s config keeps the user\'s setup under dx-runner\'s
     const {config} = mergeJobConfig({layers: [layer('global', {instructions: ['~/notes/rules.md', 'AGENTS.md']})], broken: [], home: '/home/ann'}, PROVIDER, 'glm-5')
     expect(config.instructions).to.deep.equal(['/home/ann/notes/rules.md', 'AGENTS.md'])
   })
+  it('the user\'s global AGENTS.md comes first among the instructions', () => {
+    const {config} = mergeJobConfig({layers: [layer('global', {instructions: ['/u/rules.md']})], broken: [], globalRules: '/home/ann/.config/opencode/AGENTS.md'}, PROVIDER, 'glm-5')
+    expect(config.instructions).to.deep.equal(['/home/ann/.config/opencode/AGENTS.md', '/u/rules.md'])
+  })
   it('a broken worktree config: opencode is told to skip it', () => {
     expect(mergeJobConfig({layers: [], broken: [{path: '/w/opencode.json', scope: 'project', error: 'x'}]}, PROVIDER, 'glm-5').skipProjectConfig).to.equal(true)
   })
@@ -81,8 +85,10 @@ describe('opencode: the job\'s config keeps the user\'s setup under dx-runner\'s
       writeFileSync(join(dir, 'home/.config/opencode/opencode.jsonc'), '{"mcp": {"g": {"type": "local", "command": ["g"]}}, "agent": {"a": {"prompt": "{file:./a.txt}"}},}')
       writeFileSync(join(dir, 'custom.json'), '{"instructions": ["C.md"]}')
       writeFileSync(join(dir, 'wt/opencode.json'), '// project\n{"instructions": ["P.md"]}')
+      writeFileSync(join(dir, 'home/.config/opencode/AGENTS.md'), 'rules\n')
       const {user, warnings} = readUserConfigs(ctx({OPENCODE_CONFIG: join(dir, 'custom.json')}))
       expect(warnings).to.deep.equal([])
+      expect(user.globalRules).to.equal(join(dir, 'home/.config/opencode/AGENTS.md'))
       expect(user.layers.map((l) => l.scope)).to.deep.equal(['global', 'custom', 'project'])
       expect(user.layers[0].config.agent.a.prompt).to.equal(`{file:${join(dir, 'home/.config/opencode/a.txt')}}`)
       const xdg = readUserConfigs(ctx({XDG_CONFIG_HOME: join(dir, 'elsewhere')}))
