@@ -20,6 +20,7 @@ function userSetup(sb) {
   mkdirSync(join(sb.home, 'rules'), {recursive: true})
   writeFileSync(join(sb.home, 'rules/house-rules.md'), 'Always answer politely.\n')
   mkdirSync(join(sb.home, '.config/opencode'), {recursive: true})
+  writeFileSync(join(sb.home, '.config/opencode/AGENTS.md'), 'Global rules of the user.\n')
   writeFileSync(
     join(sb.home, '.config/opencode/opencode.jsonc'),
     `{
@@ -57,7 +58,7 @@ describe('opencode keeps the user\'s own opencode setup (real opencode CLI, loop
     expect(s.code, s.stderr).to.equal(0)
     const file = JSON.parse(readFileSync(jobFile(sb, 'opencode', 'bd-ocv', 'tmp/opencode.json'), 'utf8'))
     expect(file.mcp.ctx).to.deep.equal({type: 'local', command: [ctx.path]})
-    expect(file.instructions).to.include(join(sb.home, 'rules/house-rules.md')).and.include('PROJECT-RULES.md')
+    expect(file.instructions).to.include(join(sb.home, 'rules/house-rules.md')).and.include('PROJECT-RULES.md').and.include(join(sb.home, '.config/opencode/AGENTS.md'))
     expect(file.agent.reviewer).to.include({description: 'reviews diffs'})
     expect(file.permission).to.include({external_directory: 'deny', bash: 'allow'})
     expect(file.agent.reviewer.permission.external_directory).to.equal('deny')
@@ -68,7 +69,7 @@ describe('opencode keeps the user\'s own opencode setup (real opencode CLI, loop
     const env = Object.fromEntries(environ.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]).filter(([k]) => k !== 'ZAI_API_KEY'))
     const view = JSON.parse(execFileSync(join(NODE_BIN, 'opencode'), ['debug', 'config', '--pure'], {cwd: sb.worktree, env, encoding: 'utf8', timeout: 60_000}))
     expect(view.mcp.ctx).to.deep.equal({type: 'local', command: [ctx.path]})
-    expect(view.instructions).to.include(join(sb.home, 'rules/house-rules.md')).and.include('PROJECT-RULES.md')
+    expect(view.instructions).to.include(join(sb.home, 'rules/house-rules.md')).and.include('PROJECT-RULES.md').and.include(join(sb.home, '.config/opencode/AGENTS.md'))
     expect(view.permission.external_directory).to.equal('deny')
     expect(view.agent.reviewer.permission.external_directory).to.equal('deny')
     expect(view.model).to.equal('zhipuai-coding-plan/glm-5')
