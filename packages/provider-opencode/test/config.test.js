@@ -3,7 +3,7 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Secret} from '@dx-runner/provider'
-import {buildLaunch, mergeJobConfig, parseJsonc, readUserConfigs, resolveAuth, USER_CONFIG_SETTING} from '../dist/index.js'
+import {buildLaunch, mergeJobConfig, opencodeProvider, parseJsonc, readUserConfigs, resolveAuth, USER_CONFIG_SETTING} from '../dist/index.js'
 
 const PROVIDER = {id: 'zhipuai-coding-plan', entry: {npm: '@ai-sdk/openai-compatible', options: {baseURL: 'http://127.0.0.1:9/v1', apiKey: '{env:ZAI_API_KEY}'}}}
 const layer = (scope, config, path = `/u/${scope}.json`) => ({path, scope, config})
@@ -133,5 +133,8 @@ describe('opencode: the job\'s config keeps the user\'s setup under dx-runner\'s
     const config = JSON.parse(l.files[0].content)
     expect(config.mcp).to.equal(undefined)
     expect(config.permission.external_directory).to.equal('deny')
+  })
+  it('a restart reads the user\'s configs from where the start did: OPENCODE_CONFIG and XDG_CONFIG_HOME are recorded settings', () => {
+    expect(opencodeProvider.settingsEnv).to.include.members(['OPENCODE_CONFIG', 'XDG_CONFIG_HOME'])
   })
 })
