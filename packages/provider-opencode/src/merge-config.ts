@@ -14,6 +14,8 @@ export interface UserConfigs {
   home?: string
   /** The user's global rules file (`<config dir>/opencode/AGENTS.md`): an instruction, since the job's HOME hides it. */
   globalRules?: string
+  /** Agents the worktree defines in `.opencode/agent(s)/**\/*.md` (named by their path there, without .md): they get the denials too. */
+  agentFiles?: string[]
   /** beads-mcp found on PATH: registered as the local MCP server `beads`. */
   beadsMcp?: string
 }
@@ -85,7 +87,7 @@ export function mergeJobConfig(user: UserConfigs, provider: {id: string; entry: 
     const {[provider.id]: _theirs, ...others} = merged.provider
     merged = {...merged, provider: others}
   }
-  const agents = isObject(merged.agent) ? Object.keys(merged.agent) : []
+  const agents = [...new Set([...(isObject(merged.agent) ? Object.keys(merged.agent) : []), ...(user.agentFiles ?? [])])]
   const enforced = dxRunnerLayer(provider, model, agents)
   return {config: mergeTwo(merged, enforced), enforced, skipProjectConfig: user.broken.some((b) => b.scope === 'project')}
 }

@@ -1,4 +1,4 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import type {AuthWarning, ProviderContext} from '@dx-runner/provider'
 import {findExecutable} from '@dx-runner/provider-utils'
@@ -29,6 +29,21 @@ function anchorFileRefs(text: string, path: string, home: string | undefined): s
   })
 }
 
+/** The agents opencode-ai 1.18 loads from the worktree's `.opencode/{agent,agents,mode,modes}/**\/*.md`, by name (`sub/name`). */
+export function worktreeAgentFiles(worktree: string): string[] {
+  const names: string[] = []
+  for (const d of ['agent', 'agents', 'mode', 'modes']) {
+    let files: string[]
+    try {
+      files = readdirSync(join(worktree, '.opencode', d), {recursive: true, encoding: 'utf8'})
+    } catch {
+      continue
+    }
+    names.push(...files.filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3)))
+  }
+  return names
+}
+
 /**
  * Read the user's own opencode setup for a job in `worktree` (ctx.cwd): every config file that exists,
  * and beads-mcp on PATH. A file that does not parse is left out with a warning; nothing here throws.
@@ -37,7 +52,15 @@ export function readUserConfigs(ctx: ProviderContext): {user: UserConfigs; warni
   const home = ctx.env.HOME
   const dir = globalDir(ctx.env)
   const rules = dir && existsSync(join(dir, 'AGENTS.md')) ? join(dir, 'AGENTS.md') : undefined
-  const user: UserConfigs = {layers: [], broken: [], ...optional('home', home), ...optional('globalRules', rules), ...optional('beadsMcp', findExecutable('beads-mcp', ctx.env.PATH))}
+  const agentFiles = worktreeAgentFiles(ctx.cwd)
+  const user: UserConfigs = {
+    layers: [],
+    broken: [],
+    ...optional('home', home),
+    ...optional('globalRules', rules),
+    ...(agentFiles.length ? {agentFiles} : {}),
+    ...optional('beadsMcp', findExecutable('beads-mcp', ctx.env.PATH)),
+  }
   const warnings: AuthWarning[] = []
   for (const {path, scope} of userConfigFiles(ctx.env, ctx.cwd)) {
     let text: string

@@ -56,6 +56,10 @@ describe('opencode: the job\'s config keeps the user\'s setup under dx-runner\'s
     const {config} = mergeJobConfig({layers: [layer('global', {instructions: ['~/notes/rules.md', 'AGENTS.md']})], broken: [], home: '/home/ann'}, PROVIDER, 'glm-5')
     expect(config.instructions).to.deep.equal(['/home/ann/notes/rules.md', 'AGENTS.md'])
   })
+  it('agents the worktree defines in .opencode/agent/*.md get the denials too', () => {
+    const {enforced} = mergeJobConfig({layers: [], broken: [], agentFiles: ['sneaky', 'sub/nested']}, PROVIDER, 'glm-5')
+    expect(enforced.agent).to.deep.equal({sneaky: {permission: {external_directory: 'deny'}}, 'sub/nested': {permission: {external_directory: 'deny'}}})
+  })
   it('the user\'s global AGENTS.md comes first among the instructions', () => {
     const {config} = mergeJobConfig({layers: [layer('global', {instructions: ['/u/rules.md']})], broken: [], globalRules: '/home/ann/.config/opencode/AGENTS.md'}, PROVIDER, 'glm-5')
     expect(config.instructions).to.deep.equal(['/home/ann/.config/opencode/AGENTS.md', '/u/rules.md'])
@@ -91,6 +95,12 @@ describe('opencode: the job\'s config keeps the user\'s setup under dx-runner\'s
       expect(user.globalRules).to.equal(join(dir, 'home/.config/opencode/AGENTS.md'))
       expect(user.layers.map((l) => l.scope)).to.deep.equal(['global', 'custom', 'project'])
       expect(user.layers[0].config.agent.a.prompt).to.equal(`{file:${join(dir, 'home/.config/opencode/a.txt')}}`)
+      mkdirSync(join(dir, 'wt/.opencode/agent/sub'), {recursive: true})
+      mkdirSync(join(dir, 'wt/.opencode/mode'), {recursive: true})
+      writeFileSync(join(dir, 'wt/.opencode/agent/sub/nested.md'), '---\ndescription: n\n---\n')
+      writeFileSync(join(dir, 'wt/.opencode/mode/moded.md'), '---\ndescription: m\n---\n')
+      writeFileSync(join(dir, 'wt/.opencode/agent/notes.txt'), 'not an agent\n')
+      expect(readUserConfigs(ctx()).user.agentFiles.sort()).to.deep.equal(['moded', 'sub/nested'])
       const xdg = readUserConfigs(ctx({XDG_CONFIG_HOME: join(dir, 'elsewhere')}))
       expect(xdg.user.layers.map((l) => l.scope)).to.deep.equal(['project'])
     })
