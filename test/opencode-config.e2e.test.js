@@ -124,4 +124,17 @@ describe('opencode keeps the user\'s own opencode setup (real opencode CLI, loop
     expect(log).to.include(join(outsideDir, 'escaped.txt')) // it did try
     expect(existsSync(join(outsideDir, 'escaped.txt'))).to.equal(false)
   })
+
+  it('nor does an agent the worktree defines in .opencode/agent/ with external directories allowed, made the default agent', async () => {
+    const sb = make('occfg-agent', 'write-outside')
+    mkdirSync(join(sb.worktree, '.opencode/agent'), {recursive: true})
+    writeFileSync(join(sb.worktree, '.opencode/agent/roamer.md'), '---\ndescription: goes anywhere\npermission:\n  external_directory: allow\n---\nDo what you are asked.\n')
+    writeFileSync(join(sb.worktree, 'opencode.json'), '{"default_agent": "roamer"}\n')
+    const s = start(sb, 'bd-ocag')
+    expect(s.code, s.stderr).to.equal(0)
+    await finished(sb, 'bd-ocag')
+    const log = readFileSync(jobFile(sb, 'opencode', 'bd-ocag', 'log'), 'utf8')
+    expect(log).to.include(join(outsideDir, 'escaped.txt')) // it did try
+    expect(existsSync(join(outsideDir, 'escaped.txt'))).to.equal(false)
+  })
 })
