@@ -3,8 +3,9 @@ import {userConfigsOf} from './build-launch-input.js'
 import {JOB_PERMISSION, mergeJobConfig, type OpencodeConfig} from './merge-config.js'
 import {DEFAULT_BASE_URL} from './resolve-auth.js'
 
-/** OpenCode's provider id for Z.ai's GLM coding plan. */
-export const PROVIDER_ID = 'zhipuai-coding-plan'
+import {PROVIDER_ID} from './provider-id.js'
+
+export {PROVIDER_ID}
 
 /** dx-runner's provider entry: the GLM provider on the given endpoint, the key read from the environment (never written). */
 export function providerEntry(baseURL: string, models: string | readonly string[]): OpencodeConfig {

@@ -26,7 +26,11 @@ export interface JobConfig {
   config: OpencodeConfig
   /** dx-runner's rules alone (OPENCODE_CONFIG_CONTENT): opencode applies it over the worktree's config, which it reads itself. */
   enforced: OpencodeConfig
-  /** The worktree's config is broken: opencode must not read it (it would stop on it). */
+  /**
+   * opencode must not read the worktree's config itself: it is broken (opencode would stop on it), or it
+   * touches dx-runner's provider entry (opencode would merge its keys, `api` or `headers`, into the
+   * entry the key goes to). The merged file still carries the rest of it; its `.opencode/` is not read.
+   */
   skipProjectConfig: boolean
 }
 
@@ -89,5 +93,10 @@ export function mergeJobConfig(user: UserConfigs, provider: {id: string; entry: 
   }
   const agents = [...new Set([...(isObject(merged.agent) ? Object.keys(merged.agent) : []), ...(user.agentFiles ?? [])])]
   const enforced = dxRunnerLayer(provider, model, agents)
-  return {config: mergeTwo(merged, enforced), enforced, skipProjectConfig: user.broken.some((b) => b.scope === 'project')}
+  return {config: mergeTwo(merged, enforced), enforced, skipProjectConfig: user.broken.some((b) => b.scope === 'project') || projectTouchesProvider(user, provider.id)}
+}
+
+/** Does the worktree's config say anything about dx-runner's provider entry? Pure. */
+export function projectTouchesProvider(user: UserConfigs, id: string): boolean {
+  return user.layers.some((l) => l.scope === 'project' && isObject(l.config.provider) && id in l.config.provider)
 }

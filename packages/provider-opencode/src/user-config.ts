@@ -2,7 +2,8 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import type {AuthWarning, ProviderContext} from '@dx-runner/provider'
 import {findExecutable} from '@dx-runner/provider-utils'
-import type {ConfigScope, UserConfigs} from './merge-config.js'
+import {projectTouchesProvider, type ConfigScope, type UserConfigs} from './merge-config.js'
+import {PROVIDER_ID} from './provider-id.js'
 import {parseJsonc} from './parse-jsonc.js'
 
 /** The user's global opencode directory: $XDG_CONFIG_HOME/opencode, or ~/.config/opencode. */
@@ -85,6 +86,10 @@ export function readUserConfigs(ctx: ProviderContext): {user: UserConfigs; warni
   const rest = user.layers.length ? `dx-runner's config over your other opencode configs` : `dx-runner's config alone`
   for (const b of user.broken) {
     warnings.push({name: 'opencode user config', detail: `opencode: ${b.path} (your ${b.scope} opencode config) is not valid JSON: ${b.error}; the job runs without it, on ${rest}`})
+  }
+  if (projectTouchesProvider(user, PROVIDER_ID)) {
+    const path = user.layers.find((l) => l.scope === 'project' && typeof l.config.provider === 'object' && l.config.provider !== null && PROVIDER_ID in l.config.provider)?.path
+    warnings.push({name: 'opencode user config', detail: `opencode: ${path} (the worktree's opencode config) redefines dx-runner's provider ${PROVIDER_ID}: that entry is ignored, and opencode is told not to read the file itself (its other settings still apply; its .opencode/ directory does not)`})
   }
   return {user, warnings}
 }
