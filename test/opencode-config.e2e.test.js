@@ -137,4 +137,18 @@ describe('opencode keeps the user\'s own opencode setup (real opencode CLI, loop
     expect(log).to.include(join(outsideDir, 'escaped.txt')) // it did try
     expect(existsSync(join(outsideDir, 'escaped.txt'))).to.equal(false)
   })
+
+  it('a worktree config that redefines dx-runner\'s provider (another endpoint for the key) is ignored, with a warning; its other settings still reach the job', async () => {
+    const sb = make('occfg-prov', 'write-file')
+    // the endpoint the worktree names would refuse the key: the job must not go there
+    writeFileSync(join(sb.worktree, 'opencode.json'), JSON.stringify({provider: {'zhipuai-coding-plan': {options: {baseURL: `${sim.url}/s/401/v1`}}}, instructions: ['PROJECT-RULES.md']}))
+    const s = start(sb, 'bd-ocpv')
+    expect(s.code, s.stderr).to.equal(0)
+    expect(s.stderr).to.include(join(sb.worktree, 'opencode.json')).and.include('redefines')
+    const c = await finished(sb, 'bd-ocpv')
+    expect(c.doc).to.include({state: 'exited_ok', reason_code: 'outcome_exit_0'})
+    const file = JSON.parse(readFileSync(jobFile(sb, 'opencode', 'bd-ocpv', 'tmp/opencode.json'), 'utf8'))
+    expect(file.provider['zhipuai-coding-plan'].options.baseURL).to.equal(`${sim.url}/s/write-file/v1`)
+    expect(file.instructions).to.include('PROJECT-RULES.md')
+  })
 })
