@@ -1,27 +1,33 @@
 import type {AuthResult, JobSpec, LaunchSpec} from '@dx-runner/provider'
+import {userConfigsOf} from './build-launch-input.js'
+import {JOB_PERMISSION, mergeJobConfig, type OpencodeConfig} from './merge-config.js'
 import {DEFAULT_BASE_URL} from './resolve-auth.js'
 
-/** OpenCode's provider id for Z.ai's GLM coding plan. */
-export const PROVIDER_ID = 'zhipuai-coding-plan'
+import {PROVIDER_ID} from './provider-id.js'
+
+export {PROVIDER_ID}
+
+/** dx-runner's provider entry: the GLM provider on the given endpoint, the key read from the environment (never written). */
+export function providerEntry(baseURL: string, models: string | readonly string[]): OpencodeConfig {
+  return {
+    npm: '@ai-sdk/openai-compatible',
+    name: 'Z.ai GLM Coding Plan',
+    options: {baseURL, apiKey: '{env:ZAI_API_KEY}'},
+    models: Object.fromEntries((typeof models === 'string' ? [models] : models).map((m) => [m, {name: m, tool_call: true}])),
+  }
+}
 
 /**
- * The OpenCode config a job runs with: the GLM provider on the given endpoint, the key read from the
- * environment (never written here), and permissions that keep the agent inside its worktree.
+ * dx-runner's config alone (the model catalog check): the GLM provider, and permissions that keep the
+ * agent inside its worktree.
  */
 export function opencodeConfig(baseURL: string, models: string | readonly string[]): string {
   const config = {
     $schema: 'https://opencode.ai/config.json',
     autoupdate: false,
     share: 'disabled',
-    provider: {
-      [PROVIDER_ID]: {
-        npm: '@ai-sdk/openai-compatible',
-        name: 'Z.ai GLM Coding Plan',
-        options: {baseURL, apiKey: '{env:ZAI_API_KEY}'},
-        models: Object.fromEntries((typeof models === 'string' ? [models] : models).map((m) => [m, {name: m, tool_call: true}])),
-      },
-    },
-    permission: {edit: 'allow', bash: 'allow', webfetch: 'allow', external_directory: 'deny'},
+    provider: {[PROVIDER_ID]: providerEntry(baseURL, models)},
+    permission: {...JOB_PERMISSION},
   }
   return `${JSON.stringify(config, null, 2)}\n`
 }
@@ -45,16 +51,27 @@ export function opencodeEnv(home: string, tmp: string, configFile: string): Reco
   }
 }
 
-/** `opencode run` headless: prompt on stdin (off argv), JSON events, a HOME and config of the job's own. Pure. */
+/**
+ * `opencode run` headless: prompt on stdin (off argv), JSON events, a HOME of the job's own. Its config
+ * (README "Providers → opencode"): the user's configs merged under dx-runner's rules, in the job's
+ * opencode.json (OPENCODE_CONFIG); the rules again in OPENCODE_CONFIG_CONTENT, the one source opencode
+ * applies over the worktree's opencode.json, which it reads itself (unless broken: then it is skipped).
+ * `--pure` keeps the user's plugins (code, installed from npm at launch) out of the job. Pure.
+ */
 export function buildLaunch(job: JobSpec, auth: AuthResult, model: string): LaunchSpec {
   const baseURL = auth.plainEnv?.OPENCODE_ZAI_BASE_URL ?? DEFAULT_BASE_URL
+  const merged = mergeJobConfig(userConfigsOf(auth), {id: PROVIDER_ID, entry: providerEntry(baseURL, model)}, model)
   return {
     command: 'opencode',
     args: ['run', '--pure', '--model', `${PROVIDER_ID}/${model}`, '--format', 'json'],
-    env: opencodeEnv(`${job.tmpDir}/home`, job.tmpDir, `${job.tmpDir}/opencode.json`),
+    env: {
+      ...opencodeEnv(`${job.tmpDir}/home`, job.tmpDir, `${job.tmpDir}/opencode.json`),
+      OPENCODE_CONFIG_CONTENT: JSON.stringify(merged.enforced),
+      ...(merged.skipProjectConfig ? {OPENCODE_DISABLE_PROJECT_CONFIG: '1'} : {}),
+    },
     secretEnv: {...auth.env},
-    unsetEnv: ['OPENCODE_CONFIG_CONTENT', 'OPENCODE_CONFIG_DIR', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY'],
-    files: [{path: 'opencode.json', content: opencodeConfig(baseURL, model)}],
+    unsetEnv: ['OPENCODE_CONFIG_CONTENT', 'OPENCODE_CONFIG_DIR', 'OPENCODE_DISABLE_PROJECT_CONFIG', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY'],
+    files: [{path: 'opencode.json', content: `${JSON.stringify(merged.config, null, 2)}\n`}],
     stdin: 'prompt',
     cwd: job.worktree,
   }

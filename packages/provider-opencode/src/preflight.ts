@@ -33,7 +33,7 @@ export async function preflight(ctx: ProviderContext): Promise<PreflightReport> 
     }
   }
   const resolved = await authCheck(() => resolveAuth(ctx))
-  checks.push(resolved.check)
+  checks.push(resolved.check, ...resolved.warnings)
   const auth = resolved.auth
   if (!auth) reason ??= 'provider_auth_failed'
   if (auth) {
@@ -58,7 +58,7 @@ export async function preflight(ctx: ProviderContext): Promise<PreflightReport> 
     }
   }
   const beads = findExecutable('beads-mcp', ctx.env.PATH)
-  checks.push(beads ? {name: 'beads-mcp binary', status: 'ok', detail: `found ${beads}`} : {name: 'beads-mcp binary', status: 'warn', detail: BEADS_MCP_MISSING})
+  checks.push(beads ? {name: 'beads-mcp binary', status: 'ok', detail: `found ${beads} (the job's MCP server \`beads\`)`} : {name: 'beads-mcp binary', status: 'warn', detail: BEADS_MCP_MISSING})
   const passed = checks.every((c) => c.status !== 'fail')
   return {provider: 'opencode', passed, checks, ...(passed || !reason ? {} : {reason_code: reason})}
 }

@@ -12,8 +12,9 @@ export const opencodeProvider: ProviderV1 = {
   name: 'opencode',
   description: 'OpenCode headless (opencode run --format json) on zhipuai-coding-plan/glm-5',
   defaultModel: 'glm-5',
-  // non-secret settings start records and restart re-uses (the key's source is recorded by name)
-  settingsEnv: ['OPENCODE_ZAI_BASE_URL', 'DX_RUNNER_OPENCODE_FALLBACK_MODELS'],
+  // non-secret settings start records and restart re-uses (the key's source is recorded by name);
+  // the last two say where the user's own opencode configs are, so a relaunch reads the same ones
+  settingsEnv: ['OPENCODE_ZAI_BASE_URL', 'DX_RUNNER_OPENCODE_FALLBACK_MODELS', 'OPENCODE_CONFIG', 'XDG_CONFIG_HOME'],
   resolveAuth,
   preflight,
   probe(ctx: ProviderContext, model?: string) {

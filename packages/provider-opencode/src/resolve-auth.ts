@@ -1,4 +1,6 @@
 import {DxError, ExitCode, Secret, type AuthResult, type ProviderContext} from '@dx-runner/provider'
+import {USER_CONFIG_SETTING} from './build-launch-input.js'
+import {readUserConfigs} from './user-config.js'
 import {checkCredential, isOpReference, opRead, pinnedSourceMissing, sourceAllowed} from '@dx-runner/provider-utils'
 
 /** Z.ai's OpenAI-compatible GLM coding plan endpoint. */
@@ -11,10 +13,21 @@ export function baseUrlFrom(env: NodeJS.ProcessEnv): string {
 }
 
 /**
+ * The credential, and with it what the pure buildLaunch needs of the user's own opencode setup (their
+ * config files and beads-mcp, read here: this is the provider's one step before buildLaunch whose
+ * result reaches it). A broken user config is a warning (stderr at start, a preflight `warn`).
+ */
+export async function resolveAuth(ctx: ProviderContext): Promise<AuthResult> {
+  const auth = await resolveKey(ctx)
+  const {user, warnings} = readUserConfigs(ctx)
+  return {...auth, plainEnv: {...auth.plainEnv, [USER_CONFIG_SETTING]: JSON.stringify(user)}, ...(warnings.length ? {warnings: [...(auth.warnings ?? []), ...warnings]} : {})}
+}
+
+/**
  * OPENCODE_ZAI_API_KEY, then ZAI_API_KEY; either may be an op:// reference read with `op read`.
  * With ctx.authSource (restart) only that source is asked: an op:// reference is read as is.
  */
-export async function resolveAuth(ctx: ProviderContext): Promise<AuthResult> {
+async function resolveKey(ctx: ProviderContext): Promise<AuthResult> {
   const done = (source: string, key: string): AuthResult => ({source, env: {ZAI_API_KEY: new Secret(key)}, plainEnv: {OPENCODE_ZAI_BASE_URL: baseUrlFrom(ctx.env)}})
   const pinned = ctx.authSource
   if (pinned && isOpReference(pinned)) return done(pinned, await opRead(pinned, ctx, HELP))
