@@ -14,7 +14,8 @@ export default class Preflight extends DxCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Preflight)
     const loaded = await this.providers()
-    const list: ProviderV1[] = flags.provider ? [loaded.get(flags.provider)] : [...loaded.registry.providers.values()].map((e) => e.provider)
+    // sorted by name: the order plugins load in is not a contract
+    const list: ProviderV1[] = flags.provider ? [loaded.get(flags.provider)] : [...loaded.registry.providers.values()].map((e) => e.provider).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     const reports: PreflightReport[] = []
     for (const p of list) {
       try {
