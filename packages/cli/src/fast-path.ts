@@ -20,15 +20,11 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
   } catch {
     return false
   }
-  // `check bd-1` = `check --beads bd-1`; the same rules and the same one-line refusal as oclif (lib/positional.ts)
-  const {foldPositionals, tooManyArgs} = await import('./lib/positional.js')
-  if (tooManyArgs(command, positionals)) return false // oclif words that refusal
+  // `check bd-1` = `check --beads bd-1` (lib/positional.ts); what it refuses (ids that differ, a missing
+  // required flag, an extra argument) oclif explains, with the same rule, so the line is the same
+  const {foldPositionals} = await import('./lib/positional.js')
   const folded = foldPositionals(command, positionals, values)
-  if ('error' in folded) {
-    const {printFailure} = await import('./lib/failure.js')
-    printFailure({message: folded.error, exitCode: 1}, values.json === true)
-    return true
-  }
+  if ('error' in folded) return false
   values = folded.flags as typeof values
   const root = cliRoot()
   const {version} = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {version: string}

@@ -33,7 +33,3 @@ export function flagsGivenByArgs(command: CommandId): Set<string> {
   return new Set(Object.values((COMMANDS[command] as CommandSpec).args ?? {}).map((a) => a.flag))
 }
 
-/** More positional arguments than the command takes (oclif explains it: "Unexpected argument"). */
-export function tooManyArgs(command: CommandId, positionals: readonly string[]): boolean {
-  return positionals.length > Object.keys((COMMANDS[command] as CommandSpec).args ?? {}).length
-}
