@@ -238,3 +238,35 @@ describe('conventions — clean errors, broken config, unknown providers, --verb
     }
   })
 })
+
+describe('conventions — long operations say what they do on a terminal', () => {
+  let sb
+  before(() => {
+    sb = fakeAgent(sandbox('convtty'))
+  })
+  after(async () => sb.cleanup())
+
+  /** The CLI under script(1): a pseudo-terminal for stdin, stdout and stderr; returns everything it wrote. */
+  function onTerminal(args) {
+    const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ')
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {cwd: sb.worktree, env: {...sb.env, TERM: 'xterm-256color'}, encoding: 'utf8', timeout: 120_000})
+    return {code: r.status, out: r.stdout}
+  }
+
+  it('preflight, probe and start show a spinner naming the step on a terminal, and nothing on stderr when piped', () => {
+    const file = join(sb.base, 'ok.sh')
+    writeFileSync(file, CLAUDE_OK)
+    const cases = [
+      {args: ['preflight', '--provider', 'cc-glm'], label: 'preflight cc-glm'},
+      {args: ['probe', '--provider', 'cc-glm', '--timeout', '10'], label: 'probe cc-glm'},
+      {args: ['start', 'bd-tty', '--provider', 'cc-glm', '--prompt-file', file], label: 'preflight cc-glm', piped: ['start', 'bd-tty2', '--provider', 'cc-glm', '--prompt-file', file]},
+    ]
+    for (const c of cases) {
+      const tty = onTerminal(c.args)
+      expect(tty.out, c.args.join(' ')).to.include(c.label)
+      const piped = sb.run(c.piped ?? c.args)
+      expect(piped.code, c.args.join(' ')).to.equal(tty.code)
+      expect(piped.stderr, c.args.join(' ')).not.to.include(c.label).and.not.include('\r')
+    }
+  })
+})

@@ -4,6 +4,7 @@ import {emit, lines} from '../lib/output.js'
 import {commandFlags} from '../lib/oclif-flags.js'
 import {getConfig} from '../lib/config.js'
 import {printable} from '../lib/printable.js'
+import {withActivity} from '../lib/activity.js'
 
 export default class Preflight extends DxCommand {
   static summary = 'Check that providers can run: binary, version, credentials, model policy.'
@@ -20,7 +21,7 @@ export default class Preflight extends DxCommand {
     for (const p of list) {
       try {
         const fallbackModels = flags['fallback-model'] === undefined ? (getConfig().fallback_models?.[p.name] ?? []) : flags['fallback-model'].split(',').map((m) => m.trim()).filter(Boolean)
-        reports.push(await p.preflight({env: process.env, cwd: process.cwd(), timeoutMs: 15_000, ...(fallbackModels.length ? {fallbackModels} : {})}))
+        reports.push(await withActivity(`preflight ${p.name}`, () => p.preflight({env: process.env, cwd: process.cwd(), timeoutMs: 15_000, ...(fallbackModels.length ? {fallbackModels} : {})})))
       } catch (error) {
         reports.push({provider: p.name, passed: false, checks: [{name: 'preflight', status: 'fail', detail: (error as Error).message.split('\n')[0]}]})
       }
