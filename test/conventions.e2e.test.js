@@ -61,6 +61,12 @@ describe('conventions — ids, help, suggestions and aliases', () => {
     }
   })
 
+  it('wait takes the ids as its arguments: wait a b = wait --beads a,b', () => {
+    const r = sb.json(['wait', 'bd-arg1', 'bd-arg2', '--timeout', '60s', '--json'])
+    expect(r.code, r.stderr).to.equal(0)
+    expect(r.doc.jobs.map((j) => [j.beads, j.state])).to.deep.equal([['bd-arg1', 'exited_ok'], ['bd-arg2', 'exited_ok']])
+  })
+
   it('an id given both ways that differs is one line and exit 1, the same on both paths', () => {
     const outs = [{}, OCLIF].map((env) => sb.run(['check', 'bd-pos', '--beads', 'bd-other'], {env}))
     for (const r of outs) {

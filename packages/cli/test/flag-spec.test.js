@@ -100,6 +100,9 @@ describe('positional ids (lib/positional.ts)', () => {
     expect(foldPositionals('start', ['bd-1'], {}).error).to.equal('Missing required flag prompt-file')
     expect(foldPositionals('check', ['a', 'b'], {})).to.have.property('error')
     expect(foldPositionals('status', [], {})).to.deep.equal({flags: {}})
+    expect(foldPositionals('wait', [['bd-1', 'bd-2']], {})).to.deep.equal({flags: {beads: 'bd-1,bd-2'}})
+    expect(foldPositionals('wait', ['bd-1', 'bd-2'], {})).to.deep.equal({flags: {beads: 'bd-1,bd-2'}})
+    expect(foldPositionals('wait', [[]], {all: true})).to.deep.equal({flags: {all: true}})
   })
 
   it('ls, ps and list are status; other names are themselves or nothing', () => {

@@ -55,7 +55,7 @@ export abstract class DxCommand extends Command {
     const out = await super.parse(options, argv)
     if (!this.id || !Object.hasOwn(COMMANDS, this.id)) return out
     const id = this.id as CommandId
-    const folded = foldPositionals(id, Object.keys(options?.args ?? {}).map((name) => out.args[name] as string | undefined), out.flags)
+    const folded = foldPositionals(id, Object.keys(options?.args ?? {}).map((name) => out.args[name] as string | string[] | undefined), out.flags)
     if ('error' in folded) throw new DxError(folded.error)
     return {...out, flags: folded.flags as typeof out.flags}
   }

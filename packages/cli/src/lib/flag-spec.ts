@@ -25,6 +25,8 @@ export interface ArgSpec {
   /** the flag it fills */
   flag: string
   description: string
+  /** takes every remaining argument, joined with commas (`wait bd-1 bd-2` = `wait --beads bd-1,bd-2`) */
+  many?: boolean
 }
 
 export interface CommandSpec {
@@ -289,6 +291,7 @@ export const COMMANDS = {
     },
   },
   wait: {
+    args: {beads: {flag: 'beads', description: 'job ids to wait for (same as --beads a,b)', many: true}},
     remote: true,
     flags: {
       beads: {type: 'string', description: 'comma-separated job ids to wait for (an id with no job is missing at once)'},

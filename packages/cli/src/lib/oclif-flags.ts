@@ -33,7 +33,7 @@ export function commandFlags<Id extends CommandId>(id: Id): WithHost<(typeof COM
 /** A command's `static args`: each positional argument stands for a flag (`check bd-1` = `check --beads bd-1`). */
 export function commandArgs(id: CommandId): Record<string, ReturnType<typeof Args.string>> {
   const spec = COMMANDS[id] as CommandSpec
-  return Object.fromEntries(Object.entries(spec.args ?? {}).map(([name, a]) => [name, Args.string({description: a.description, required: false, ignoreStdin: true})]))
+  return Object.fromEntries(Object.entries(spec.args ?? {}).map(([name, a]) => [name, Args.string({description: a.description, required: false, ignoreStdin: true, ...(a.many ? {multiple: true} : {})})]))
 }
 
 /** A command's `static aliases` (`ls` for `status`). */

@@ -7,16 +7,17 @@ import {COMMANDS, type CommandId, type CommandSpec} from './flag-spec.js'
  */
 export function foldPositionals(
   command: CommandId,
-  positionals: readonly (string | undefined)[],
+  positionals: readonly (string | readonly string[] | undefined)[],
   flags: Record<string, unknown>,
 ): {flags: Record<string, unknown>} | {error: string} {
   const spec = COMMANDS[command] as CommandSpec
   const args = Object.values(spec.args ?? {})
-  const given = positionals.filter((p) => p !== undefined)
-  if (given.length > args.length) return {error: `unexpected argument ${JSON.stringify(given[args.length])}${args.length === 0 ? '' : `: ${command} takes ${args.length} (${args.map((a) => a.flag).join(', ')})`}`}
+  const given = positionals.filter((p) => p !== undefined && p.length > 0)
+  if (given.length > args.length && !args.at(-1)?.many) return {error: `unexpected argument ${JSON.stringify(given[args.length])}${args.length === 0 ? '' : `: ${command} takes ${args.length} (${args.map((a) => a.flag).join(', ')})`}`}
   const out = {...flags}
   for (const [i, arg] of args.entries()) {
-    const value = positionals[i]
+    const raw = arg.many && !Array.isArray(positionals[i]) ? positionals.slice(i).filter((p): p is string => typeof p === 'string') : positionals[i]
+    const value = Array.isArray(raw) ? (raw.length > 0 ? raw.join(',') : undefined) : (raw as string | undefined)
     if (value === undefined) continue
     const flag = out[arg.flag]
     if (flag !== undefined && flag !== value) return {error: `the argument ${JSON.stringify(value)} and --${arg.flag} ${JSON.stringify(flag)} differ: give the ${arg.flag} once`}
