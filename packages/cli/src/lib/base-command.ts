@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs'
 import {Command, type Interfaces} from '@oclif/core'
 import {describeIoError, DxError, ExitCode} from '@dx-runner/core'
-import {COMMANDS, type CommandId} from './flag-spec.js'
+import {COMMANDS, type CommandId, type CommandSpec} from './flag-spec.js'
 import {globalFlags} from './oclif-flags.js'
 import {foldPositionals} from './positional.js'
 import {printFailure} from './failure.js'
@@ -53,9 +53,11 @@ export abstract class DxCommand extends Command {
     argv?: string[],
   ): Promise<Interfaces.ParserOutput<F, B, A>> {
     const out = await super.parse(options, argv)
-    if (!this.id || !Object.hasOwn(COMMANDS, this.id)) return out
+    // only the arguments the spec declares stand for flags (profiles show <name> keeps its own)
+    const spec = this.id && Object.hasOwn(COMMANDS, this.id) ? (COMMANDS[this.id as CommandId] as CommandSpec) : undefined
+    if (!spec?.args) return out
     const id = this.id as CommandId
-    const folded = foldPositionals(id, Object.keys(options?.args ?? {}).map((name) => out.args[name] as string | string[] | undefined), out.flags)
+    const folded = foldPositionals(id, Object.keys(spec.args).map((name) => out.args[name] as string | string[] | undefined), out.flags)
     if ('error' in folded) throw new DxError(folded.error)
     return {...out, flags: folded.flags as typeof out.flags}
   }
