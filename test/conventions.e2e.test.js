@@ -106,6 +106,10 @@ describe('conventions — ids, help, suggestions and aliases', () => {
         expect(r.doc.jobs.map((j) => j.beads).sort(), alias).to.deep.equal(status)
       }
     }
+    // --host sends an alias away as status, never runs it here instead
+    const remote = sb.run(['ls', '--host', 'nohost'])
+    expect(remote.code).to.equal(1)
+    expect(remote.stderr).to.include('unknown host "nohost"')
   })
 })
 

@@ -37,6 +37,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   // --host <name>: the same command on another machine, over ssh (dist/lib/remote.js)
   if ((takeOption(argv, 'host')?.at ?? 0) > 0) {
     const remote = await import('../dist/bundle/remote.js')
+    // an alias (ls) goes to the host as its command (status): the host may be older than its aliases
+    const id = remote.commandFromName(argv[0])
+    if (id !== undefined && id !== argv[0] && remote.REMOTE_COMMANDS.has(id)) argv[0] = id
     if (remote.REMOTE_COMMANDS.has(argv[0])) {
       try {
         const {host, rest} = remote.extractHost(argv)
