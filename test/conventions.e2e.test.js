@@ -78,6 +78,29 @@ describe('conventions — ids, help, suggestions and aliases', () => {
     expect(outs[0].stderr).to.equal(outs[1].stderr)
   })
 
+  it('the fast path and oclif print the same and exit the same, for good and bad invocations of status, check and start', () => {
+    const p = sb.prompt
+    const table = [
+      [['status'], 0], [['status', '--json'], 0], [['ls', '--json'], 0], [['status', 'bd-pos'], 0], [['status', 'bd-none', '--json'], 0],
+      [['status', '--provider', 'nope'], 20], [['status', '--provider', 'nope', '--json'], 20], [['status', '--bogus'], 1], [['status', 'a', 'b'], 1],
+      [['check', 'bd-pos'], 0], [['check', '--beads', 'bd-pos', '--json'], 0], [['check', 'bd-none'], 3], [['check'], 1], [['check', '--json'], 1],
+      [['check', 'bd-pos', '--beads', 'bd-none'], 1], [['check', 'bd-pos', 'x'], 1], [['check', 'bad id!'], 1],
+      [['start', '--beads', 'bd-f1'], 1], [['start', 'bd-f1', '--json'], 1], [['start', 'bd-f1', '--beads', 'bd-f2', '--prompt-file', p], 1],
+      [['start', 'bd-f1', '--provider', 'nope', '--prompt-file', p], 20], [['start', 'bd-f1', '--provider', 'nope', '--prompt-file', p, '--json'], 20],
+      [['start', 'bad id!', '--provider', 'cc-glm', '--prompt-file', p], 1],
+    ]
+    const same = (t) => t.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>').replace(/\b\d+(m|s|h)\b/g, '<age>')
+    for (const [args, code] of table) {
+      const fast = sb.run(args)
+      const oclif = sb.run(args, {env: OCLIF})
+      const what = args.join(' ')
+      expect(fast.code, `${what}: ${fast.stderr}`).to.equal(code)
+      expect(oclif.code, `${what} (oclif): ${oclif.stderr}`).to.equal(code)
+      expect(same(fast.stdout), what).to.equal(same(oclif.stdout))
+      expect(fast.stderr, what).to.equal(oclif.stderr)
+    }
+  })
+
   it('-h shows the help of every command', () => {
     expect(ours.length).to.be.at.least(15)
     for (const id of ours) {
