@@ -24,7 +24,7 @@ for (const p of ['provider-cc-glm', 'provider-claude-code', 'provider-gemini', '
   await build({...common, absWorkingDir: join(packages, p), entryPoints: ['dist/hooks/provider.js'], outfile: 'dist/provider.bundle.js'})
 }
 await build({
-  entryPoints: {argv: 'dist/lib/argv.js', config: 'dist/lib/config.js', remote: 'dist/lib/remote.js', 'fast-path': 'dist/fast-path.js'},
+  entryPoints: {argv: 'dist/lib/argv.js', config: 'dist/lib/config.js', 'needs-config': 'dist/lib/needs-config.js', failure: 'dist/lib/failure.js', remote: 'dist/lib/remote.js', 'fast-path': 'dist/fast-path.js'},
   absWorkingDir: cli,
   outdir: 'dist/bundle',
   bundle: true,

@@ -25,12 +25,21 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
     const {applyConfig} = await import('../dist/bundle/config.js')
     applyConfig(process.env)
   } catch (error) {
-    process.stderr.write(`dx-runner: ${error.message}\n`)
-    process.exit(error.exitCode ?? 1)
+    // help, --version and `providers` go on without a broken config (one warning); the rest stop, naming file and key
+    const {needsConfig} = await import('../dist/bundle/needs-config.js')
+    if (needsConfig(argv)) {
+      const {printFailure} = await import('../dist/bundle/failure.js')
+      printFailure({message: error.message, exitCode: error.exitCode ?? 1}, argv.includes('--json'))
+      process.exit()
+    }
+    process.stderr.write(`dx-runner: warning: ${error.message}; going on without it\n`)
   }
   // --host <name>: the same command on another machine, over ssh (dist/lib/remote.js)
   if ((takeOption(argv, 'host')?.at ?? 0) > 0) {
     const remote = await import('../dist/bundle/remote.js')
+    // an alias (ls) goes to the host as its command (status): the host may be older than its aliases
+    const id = remote.commandFromName(argv[0])
+    if (id !== undefined && id !== argv[0] && remote.REMOTE_COMMANDS.has(id)) argv[0] = id
     if (remote.REMOTE_COMMANDS.has(argv[0])) {
       try {
         const {host, rest} = remote.extractHost(argv)
@@ -42,7 +51,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
       process.exit()
     }
   }
-  const fast = ['status', 'check', 'start'].includes(argv[0]) && process.env.DX_RUNNER_NO_FAST_PATH !== '1'
+  const fast = ['status', 'ls', 'ps', 'list', 'check', 'start'].includes(argv[0]) && process.env.DX_RUNNER_NO_FAST_PATH !== '1'
   if (!(fast && (await (await import('../dist/bundle/fast-path.js')).tryFastPath(argv)))) {
     const {execute} = await import('@oclif/core')
     await execute({dir: import.meta.url})

@@ -8,19 +8,24 @@ import {cliRoot} from './lib/cli-root.js'
  * they run without loading oclif. Returns false to hand the invocation to oclif (help, errors, anything unusual).
  */
 export async function tryFastPath(argv: string[]): Promise<boolean> {
-  const [command, ...rest] = argv
+  const [name, ...rest] = argv
+  const {commandFromName, fastPathOptions} = await import('./lib/flag-spec.js')
+  const command = commandFromName(name)
   if (command !== 'status' && command !== 'check' && command !== 'start') return false
-  const {COMMANDS, fastPathOptions} = await import('./lib/flag-spec.js')
   const options: ParseArgsConfig['options'] = fastPathOptions(command)
   let values: Record<string, string | boolean | undefined>
+  let positionals: string[]
   try {
-    values = parseArgs({args: rest, options, strict: true, allowPositionals: false}).values as Record<string, string | boolean | undefined>
+    ;({values, positionals} = parseArgs({args: rest, options, strict: true, allowPositionals: true}) as {values: Record<string, string | boolean | undefined>; positionals: string[]})
   } catch {
     return false
   }
-  // anything oclif would have to explain (a missing required flag) goes to oclif
-  const flags: Record<string, {required?: boolean}> = COMMANDS[command].flags as Record<string, {required?: boolean}>
-  if (Object.entries(flags).some(([name, f]) => f.required && typeof values[name] !== 'string')) return false
+  // `check bd-1` = `check --beads bd-1` (lib/positional.ts); what it refuses (ids that differ, a missing
+  // required flag, an extra argument) oclif explains, with the same rule, so the line is the same
+  const {foldPositionals} = await import('./lib/positional.js')
+  const folded = foldPositionals(command, positionals, values)
+  if ('error' in folded) return false
+  values = folded.flags as typeof values
   const root = cliRoot()
   const {version} = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {version: string}
   const {providerFingerprint, readProviderCache} = await import('./lib/provider-cache.js')
@@ -51,16 +56,15 @@ export async function tryFastPath(argv: string[]): Promise<boolean> {
     }
   } catch (caught) {
     const error = core.describeIoError(caught) ?? caught
+    const {printFailure} = await import('./lib/failure.js')
     if (!core.DxError.isInstance(error)) {
       // status/check write output only once everything is known, so oclif can still take over cleanly;
       // start may have acted already and must not run twice.
       if (command !== 'start') return false
-      process.stderr.write(`dx-runner: ${String((error as Error)?.message ?? error).split('\n')[0]}\n`)
-      process.exitCode = 1
+      printFailure({message: String((error as Error)?.message ?? error), exitCode: 1}, values.json === true)
       return true
     }
-    process.stderr.write(`dx-runner: ${error.message.split('\n')[0]}\n`)
-    process.exitCode = error.exitCode
+    printFailure({message: error.message, exitCode: error.exitCode, reasonCode: error.reasonCode}, values.json === true)
   }
   return true
 }

@@ -1,8 +1,9 @@
 import {expect} from 'chai'
 import {readdirSync} from 'node:fs'
 import {DEFAULT_THRESHOLDS, loadSchema, resolveThresholds} from '@dx-runner/core'
-import {COMMANDS, CONFIG_ENV, fastPathOptions, forwardedFlags, GLOBAL_FLAGS, HOST_FLAG, REMOTE_COMMANDS, THRESHOLD_SETTINGS} from '../dist/lib/flag-spec.js'
+import {commandFromName, COMMANDS, CONFIG_ENV, fastPathOptions, forwardedFlags, GLOBAL_FLAGS, HOST_FLAG, REMOTE_COMMANDS, THRESHOLD_SETTINGS} from '../dist/lib/flag-spec.js'
 import {tryFastPath} from '../dist/fast-path.js'
+import {foldPositionals} from '../dist/lib/positional.js'
 import {thresholdsFrom} from '../dist/lib/thresholds.js'
 
 const commandsDir = new URL('../dist/commands/', import.meta.url)
@@ -37,7 +38,11 @@ describe('flags are declared once (lib/flag-spec.ts)', () => {
       const Command = await load(id)
       const spec = {...(COMMANDS[id].remote ? {host: HOST_FLAG} : {}), ...COMMANDS[id].flags}
       expect(Object.keys(Command.flags), id).to.deep.equal(Object.keys(spec))
-      for (const [name, flagSpec] of Object.entries(spec)) expect(await described(Command.flags[name]), `${id} --${name}`).to.deep.equal(expected(flagSpec))
+      // a flag a positional argument may give is not required by oclif: lib/positional.ts requires it after both are parsed
+      const byArgs = new Set(Object.values(COMMANDS[id].args ?? {}).map((a) => a.flag))
+      for (const [name, flagSpec] of Object.entries(spec)) expect(await described(Command.flags[name]), `${id} --${name}`).to.deep.equal(expected(byArgs.has(name) ? {...flagSpec, required: false} : flagSpec))
+      if (COMMANDS[id].args) expect(Object.keys(Command.args ?? {}), `${id} args`).to.deep.equal(Object.keys(COMMANDS[id].args))
+      expect(Command.aliases ?? [], `${id} aliases`).to.deep.equal([...(COMMANDS[id].aliases ?? [])])
       expect(Object.keys(Command.baseFlags), id).to.deep.equal(Object.keys(GLOBAL_FLAGS))
       for (const [name, flagSpec] of Object.entries(GLOBAL_FLAGS)) expect(await described(Command.baseFlags[name]), `${id} --${name}`).to.deep.equal(expected(flagSpec))
     }
@@ -79,6 +84,31 @@ describe('flags are declared once (lib/flag-spec.ts)', () => {
     expect(await tryFastPath(['status', '--all-hosts'])).to.equal(false)
     expect(await tryFastPath(['check', '--json'])).to.equal(false)
     expect(await tryFastPath(['start', '--beads', 'bd-x'])).to.equal(false)
+    expect(await tryFastPath(['start', 'bd-x'])).to.equal(false)
+    expect(await tryFastPath(['check', 'bd-1', '--beads', 'bd-2'])).to.equal(false)
+    expect(await tryFastPath(['check', 'bd-1', 'bd-2'])).to.equal(false)
+  })
+})
+
+describe('positional ids (lib/positional.ts)', () => {
+  it('the argument fills its flag; both equal is fine; both different, a missing id or an extra argument is one usage line', () => {
+    expect(foldPositionals('check', ['bd-1'], {json: true})).to.deep.equal({flags: {json: true, beads: 'bd-1'}})
+    expect(foldPositionals('check', [undefined], {beads: 'bd-1'})).to.deep.equal({flags: {beads: 'bd-1'}})
+    expect(foldPositionals('check', ['bd-1'], {beads: 'bd-1'})).to.deep.equal({flags: {beads: 'bd-1'}})
+    expect(foldPositionals('check', ['bd-1'], {beads: 'bd-2'}).error).to.equal('the argument "bd-1" and --beads "bd-2" differ: give the beads once')
+    expect(foldPositionals('check', [], {}).error).to.equal('Missing required flag beads')
+    expect(foldPositionals('start', ['bd-1'], {}).error).to.equal('Missing required flag prompt-file')
+    expect(foldPositionals('check', ['a', 'b'], {})).to.have.property('error')
+    expect(foldPositionals('status', [], {})).to.deep.equal({flags: {}})
+    expect(foldPositionals('wait', [['bd-1', 'bd-2']], {})).to.deep.equal({flags: {beads: 'bd-1,bd-2'}})
+    expect(foldPositionals('wait', ['bd-1', 'bd-2'], {})).to.deep.equal({flags: {beads: 'bd-1,bd-2'}})
+    expect(foldPositionals('wait', [[]], {all: true})).to.deep.equal({flags: {all: true}})
+  })
+
+  it('ls, ps and list are status; other names are themselves or nothing', () => {
+    for (const alias of ['ls', 'ps', 'list', 'status']) expect(commandFromName(alias)).to.equal('status')
+    expect(commandFromName('check')).to.equal('check')
+    expect(commandFromName('statuss')).to.equal(undefined)
   })
 })
 

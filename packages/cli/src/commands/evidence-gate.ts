@@ -3,7 +3,7 @@ import {DxCommand} from '../lib/base-command.js'
 import {getConfig} from '../lib/config.js'
 import {evidenceText} from '../lib/evidence-view.js'
 import {emit} from '../lib/output.js'
-import {commandFlags} from '../lib/oclif-flags.js'
+import {commandArgs, commandFlags} from '../lib/oclif-flags.js'
 
 export default class EvidenceGate extends DxCommand {
   static summary = "Re-run what a job's sign-off claims (tests pass, lint clean, build ok, checked - [x] items) and pass only if each command exits 0."
@@ -13,7 +13,8 @@ export default class EvidenceGate extends DxCommand {
     'Exit 0 pass; 24 fail: claim_refuted (a command failed or ran out of time), unverified_claims (a claim no command checks), signoff_missing (the file is missing or empty, or claims nothing checkable); 1 bad flags or the job\'s worktree is gone; 3 no such job; 25 the job is still running.',
     'The result is recorded in the job directory (evidence-gate) and shown by `report`.',
   ].join(' ')
-  static examples = ['<%= config.bin %> evidence-gate --beads bd-1 --signoff-file /tmp/agents/bd-1/SIGNOFF.md', '<%= config.bin %> evidence-gate --beads bd-1 --signoff-file signoff.md --timeout 20m --json']
+  static examples = ['<%= config.bin %> evidence-gate bd-1 --signoff-file SIGNOFF.md', '<%= config.bin %> evidence-gate --beads bd-1 --signoff-file /tmp/agents/bd-1/SIGNOFF.md', '<%= config.bin %> evidence-gate --beads bd-1 --signoff-file signoff.md --timeout 20m --json']
+  static args = commandArgs('evidence-gate')
   static flags = commandFlags('evidence-gate')
 
   async run(): Promise<void> {

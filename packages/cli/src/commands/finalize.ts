@@ -1,7 +1,7 @@
 import {artifactRoot, DxError, ExitCode, finalizeJob, finalizeReason, findJob, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
 import {emit, lines} from '../lib/output.js'
-import {commandFlags} from '../lib/oclif-flags.js'
+import {commandArgs, commandFlags} from '../lib/oclif-flags.js'
 import {printable} from '../lib/printable.js'
 
 export default class Finalize extends DxCommand {
@@ -12,6 +12,7 @@ export default class Finalize extends DxCommand {
     'Exit 0 done, 1 a reason code outside the closed set (nothing touched), 3 unknown job or processes that would not end.'
   static examples = ['<%= config.bin %> finalize --beads bd-123 --reason-code stopped_by_user', '<%= config.bin %> finalize --beads bd-123 --reason-code outcome_exit_0 --exit-code 0 --json']
   static flags = commandFlags('finalize')
+  static args = commandArgs('finalize')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Finalize)

@@ -4,6 +4,7 @@ import {emit, lines} from '../lib/output.js'
 import {commandFlags} from '../lib/oclif-flags.js'
 import {getConfig} from '../lib/config.js'
 import {printable} from '../lib/printable.js'
+import {withActivity} from '../lib/activity.js'
 
 export default class Preflight extends DxCommand {
   static summary = 'Check that providers can run: binary, version, credentials, model policy.'
@@ -14,12 +15,13 @@ export default class Preflight extends DxCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Preflight)
     const loaded = await this.providers()
-    const list: ProviderV1[] = flags.provider ? [loaded.get(flags.provider)] : [...loaded.registry.providers.values()].map((e) => e.provider)
+    // sorted by name: the order plugins load in is not a contract
+    const list: ProviderV1[] = flags.provider ? [loaded.get(flags.provider)] : [...loaded.registry.providers.values()].map((e) => e.provider).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     const reports: PreflightReport[] = []
     for (const p of list) {
       try {
         const fallbackModels = flags['fallback-model'] === undefined ? (getConfig().fallback_models?.[p.name] ?? []) : flags['fallback-model'].split(',').map((m) => m.trim()).filter(Boolean)
-        reports.push(await p.preflight({env: process.env, cwd: process.cwd(), timeoutMs: 15_000, ...(fallbackModels.length ? {fallbackModels} : {})}))
+        reports.push(await withActivity(`preflight ${p.name}`, () => p.preflight({env: process.env, cwd: process.cwd(), timeoutMs: 15_000, ...(fallbackModels.length ? {fallbackModels} : {})})))
       } catch (error) {
         reports.push({provider: p.name, passed: false, checks: [{name: 'preflight', status: 'fail', detail: (error as Error).message.split('\n')[0]}]})
       }

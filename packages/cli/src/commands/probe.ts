@@ -1,4 +1,5 @@
 import {ExitCode} from '@dx-runner/core'
+import {withActivity} from '../lib/activity.js'
 import {DxCommand} from '../lib/base-command.js'
 import {emit, lines} from '../lib/output.js'
 import {commandFlags} from '../lib/oclif-flags.js'
@@ -13,7 +14,7 @@ export default class Probe extends DxCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Probe)
     const provider = (await this.providers()).get(flags.provider)
-    const r = await provider.probe({env: process.env, cwd: process.cwd(), timeoutMs: flags.timeout * 1000}, flags.model)
+    const r = await withActivity(`probe ${provider.name}${flags.model ? ` ${flags.model}` : ''}`, () => provider.probe({env: process.env, cwd: process.cwd(), timeoutMs: flags.timeout * 1000}, flags.model))
     const text = lines(printable(`${r.provider} ${r.model}: ${r.answered ? 'answered' : 'NOT answered'} in ${r.latency_ms} ms (${r.reason_code})${r.detail ? ` ${r.detail}` : ''}`))
     emit({doc: r, text, ...(r.answered ? {} : {exitCode: ExitCode.preflightFailed})}, flags.json)
   }

@@ -1,7 +1,7 @@
 import {artifactRoot, DxError, ExitCode, findJob, readMetaOrThrow, restartJob, validateBeadsId} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
 import {emit, lines} from '../lib/output.js'
-import {commandFlags} from '../lib/oclif-flags.js'
+import {commandArgs, commandFlags} from '../lib/oclif-flags.js'
 import {launchDoc} from '../lib/views.js'
 
 export default class Restart extends DxCommand {
@@ -13,6 +13,7 @@ export default class Restart extends DxCommand {
   ].join('\n')
   static examples = ['<%= config.bin %> restart --beads bd-123']
   static flags = commandFlags('restart')
+  static args = commandArgs('restart')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Restart)

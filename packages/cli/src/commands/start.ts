@@ -1,5 +1,5 @@
 import {DxCommand} from '../lib/base-command.js'
-import {commandFlags} from '../lib/oclif-flags.js'
+import {commandArgs, commandFlags} from '../lib/oclif-flags.js'
 import {runStart} from '../lib/run-start.js'
 
 export default class Start extends DxCommand {
@@ -12,6 +12,7 @@ export default class Start extends DxCommand {
     '<%= config.bin %> start --beads bd-126 --provider cc-glm --prompt-file task.md --timeout 2h --no-mutation-timeout 15m --first-mutation-grace 5m',
   ]
   static flags = commandFlags('start')
+  static args = commandArgs('start')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Start)

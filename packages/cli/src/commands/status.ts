@@ -1,6 +1,6 @@
 import {DxError} from '@dx-runner/core'
 import {DxCommand, thresholdsFrom} from '../lib/base-command.js'
-import {commandFlags} from '../lib/oclif-flags.js'
+import {commandAliases, commandArgs, commandFlags} from '../lib/oclif-flags.js'
 import {forwardedFlags} from '../lib/flag-spec.js'
 import {statusResult, statusRows} from '../lib/run-status.js'
 import {emit} from '../lib/output.js'
@@ -11,6 +11,8 @@ export default class Status extends DxCommand {
   static description = 'Derives every job\'s health from its artifacts and /proc (one scan for all jobs). Always exits 0; use `check` for a per-job exit code.'
   static examples = ['<%= config.bin %> status', '<%= config.bin %> status --provider cc-glm --json', '<%= config.bin %> status --beads bd-123']
   static flags = commandFlags('status')
+  static args = commandArgs('status')
+  static aliases = commandAliases('status')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Status)

@@ -1,7 +1,7 @@
 import {artifactRoot, DxError, ExitCode, findJob, stopJob, validateBeadsId, resolveThresholds} from '@dx-runner/core'
 import {DxCommand} from '../lib/base-command.js'
 import {emit, lines} from '../lib/output.js'
-import {commandFlags} from '../lib/oclif-flags.js'
+import {commandArgs, commandFlags} from '../lib/oclif-flags.js'
 import {observeAll} from '../lib/observe.js'
 import {printable} from '../lib/printable.js'
 
@@ -10,6 +10,7 @@ export default class Stop extends DxCommand {
   static description = 'Sends TERM to the job\'s process group (found from monitor.pid or from the agent itself) and to every process carrying the job\'s DX_RUNNER_JOB marker (children that called setsid too), waits --grace seconds, then KILL. The outcome `killed` / `stopped_by_user` is written once nothing is left; an interrupted stop leaves the job running and reading as running. Works on a full artifact root.'
   static examples = ['<%= config.bin %> stop --beads bd-123']
   static flags = commandFlags('stop')
+  static args = commandArgs('stop')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Stop)

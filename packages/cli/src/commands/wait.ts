@@ -1,5 +1,5 @@
 import {DxCommand, thresholdsFrom} from '../lib/base-command.js'
-import {commandFlags} from '../lib/oclif-flags.js'
+import {commandArgs, commandFlags} from '../lib/oclif-flags.js'
 import {emit} from '../lib/output.js'
 import {runWait, timedOutLine, waitLine} from '../lib/run-wait.js'
 
@@ -9,8 +9,9 @@ export default class Wait extends DxCommand {
     'Waits until every job named by --beads (or every job in the root when it starts, with --all) is terminal: exited_ok, exited_err, no_op, blocked or missing; with --for healthy / --for stalled, also done in that state. Prints one line per job as it is done (--json: one document at the end).\n' +
     'Exit: the most serious `check` code over the jobs: 3 (exited_err, blocked, missing; an id with no job is missing at once) > 23 (no_op) > 2 (stalled) > 0. 124 when --timeout runs out first; stderr names the jobs not done.\n' +
     'Sleeps on file events (inotify) with a poll as backstop (every 5 s, less often when a round costs more than 0.5 % of a core, at most 60 s apart); it looks at jobs exactly as `status` does, and records what it learns like status.'
-  static examples = ['<%= config.bin %> wait --beads bd-1,bd-2', '<%= config.bin %> wait --all --timeout 30m --json', '<%= config.bin %> wait --beads bd-1 --for healthy --timeout 2m']
+  static examples = ['<%= config.bin %> wait --beads bd-1,bd-2', '<%= config.bin %> wait bd-1 bd-2 --timeout 30m', '<%= config.bin %> wait --all --timeout 30m --json', '<%= config.bin %> wait --beads bd-1 --for healthy --timeout 2m']
   static flags = commandFlags('wait')
+  static args = commandArgs('wait')
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Wait)

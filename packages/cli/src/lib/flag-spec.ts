@@ -20,7 +20,20 @@ export interface FlagSpec {
   oclifOnly?: boolean
 }
 
+/** A positional argument that is another way to give a flag: `check bd-1` = `check --beads bd-1`. */
+export interface ArgSpec {
+  /** the flag it fills */
+  flag: string
+  description: string
+  /** takes every remaining argument, joined with commas (`wait bd-1 bd-2` = `wait --beads bd-1,bd-2`) */
+  many?: boolean
+}
+
 export interface CommandSpec {
+  /** other names for the command (`ls` for `status`); the fast path answers them too */
+  aliases?: readonly string[]
+  /** positional arguments, in order; each fills a flag (lib/positional.ts) */
+  args?: Record<string, ArgSpec>
   /** `--host <name>` runs it on that host (bin/run.js sends it there before oclif starts) */
   remote?: boolean
   /** bin/run.js answers it without oclif when it can (src/fast-path.ts) */
@@ -93,7 +106,9 @@ const profileFlags = {
 
 const json = (schema: string) => ({type: 'boolean', description: `print JSON (schema: ${schema})`, default: false}) as const
 const worktree = {type: 'string', description: 'git worktree to examine', required: true} as const
-const jobId = {type: 'string', description: 'job id', required: true} as const
+const jobId = {type: 'string', description: 'job id (or give it as the first argument)', required: true} as const
+/** `<command> bd-1` = `<command> --beads bd-1` */
+const beadsArg = {beads: {flag: 'beads', description: 'job id (same as --beads)'}} as const satisfies Record<string, ArgSpec>
 
 export const COMMANDS = {
   'baseline-gate': {
@@ -104,6 +119,7 @@ export const COMMANDS = {
     },
   },
   check: {
+    args: beadsArg,
     remote: true,
     fastPath: true,
     flags: {
@@ -113,6 +129,7 @@ export const COMMANDS = {
     },
   },
   'evidence-gate': {
+    args: beadsArg,
     flags: {
       beads: {type: 'string', description: 'the job whose sign-off this is (its worktree, its recorded evidence commands)', required: true},
       'signoff-file': {type: 'string', description: "the agent's sign-off (markdown): its claims are re-run, not believed", required: true},
@@ -130,6 +147,7 @@ export const COMMANDS = {
     },
   },
   finalize: {
+    args: beadsArg,
     flags: {
       beads: jobId,
       'reason-code': {type: 'string', description: 'why the job ended: one of the reason codes (README "States")', required: true},
@@ -150,11 +168,13 @@ export const COMMANDS = {
     },
   },
   logs: {
+    args: beadsArg,
     remote: true,
     flags: {
       beads: jobId,
       follow: {type: 'boolean', char: 'f', description: 'keep printing new output until the job ends', default: false},
       lines: {type: 'integer', char: 'n', description: 'lines of existing output to show first', default: 50, min: 0},
+      json: {type: 'boolean', description: 'JSON Lines: one {"beads", "line"} object per line of output (schema: log-line)', default: false},
     },
   },
   profiles: {
@@ -205,13 +225,16 @@ export const COMMANDS = {
     },
   },
   report: {
+    args: beadsArg,
     remote: true,
     flags: {
       beads: jobId,
-      format: {type: 'string', description: 'output format', options: ['json', 'markdown'], default: 'json'},
+      format: {type: 'string', description: 'output format (default json)', options: ['json', 'markdown']},
+      json: json('report'),
     },
   },
   restart: {
+    args: beadsArg,
     remote: true,
     flags: {
       beads: jobId,
@@ -230,10 +253,11 @@ export const COMMANDS = {
     },
   },
   start: {
+    args: beadsArg,
     remote: true,
     fastPath: true,
     flags: {
-      beads: {type: 'string', description: 'job id: 1-64 of [A-Za-z0-9._-], not starting with . or -', required: true},
+      beads: {type: 'string', description: 'job id: 1-64 of [A-Za-z0-9._-], not starting with . or - (or give it as the first argument)', required: true},
       provider: {type: 'string', description: 'provider name (see `dx-runner providers`); default: the profile\'s, else default_provider from the config file'},
       'prompt-file': {type: 'string', description: 'readable, non-empty file with the task; - reads it from stdin (kept under <root>/.prompts for restart)', required: true},
       worktree: {type: 'string', description: 'directory the agent works in (default: current directory); must be under an allowed prefix'},
@@ -252,6 +276,8 @@ export const COMMANDS = {
     },
   },
   status: {
+    aliases: ['ls', 'ps', 'list'],
+    args: {beads: {flag: 'beads', description: 'only this job (same as --beads)'}},
     remote: true,
     fastPath: true,
     flags: {
@@ -265,6 +291,7 @@ export const COMMANDS = {
     },
   },
   stop: {
+    args: beadsArg,
     remote: true,
     flags: {
       beads: jobId,
@@ -273,6 +300,7 @@ export const COMMANDS = {
     },
   },
   wait: {
+    args: {beads: {flag: 'beads', description: 'job ids to wait for (same as --beads a,b)', many: true}},
     remote: true,
     flags: {
       beads: {type: 'string', description: 'comma-separated job ids to wait for (an id with no job is missing at once)'},
@@ -301,6 +329,13 @@ export const COMMANDS = {
 type ThresholdFlags = Record<'stall-minutes' | 'no-op-minutes' | 'first-output-seconds' | 'rc-grace-seconds', {type: 'string'; description: string; forward: true}>
 
 export type CommandId = keyof typeof COMMANDS
+
+/** A command's id from the name typed (an alias such as `ls` → `status`), or undefined. */
+export function commandFromName(name: string | undefined): CommandId | undefined {
+  if (name === undefined) return undefined
+  if (Object.hasOwn(COMMANDS, name)) return name as CommandId
+  return (Object.entries(COMMANDS as Record<string, CommandSpec>).find(([, c]) => c.aliases?.includes(name))?.[0]) as CommandId | undefined
+}
 
 /** The commands `--host` sends to another machine. */
 export const REMOTE_COMMANDS: ReadonlySet<string> = new Set(Object.entries(COMMANDS as Record<string, CommandSpec>).filter(([, c]) => c.remote).map(([id]) => id))

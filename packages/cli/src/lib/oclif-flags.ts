@@ -1,5 +1,6 @@
-import {Flags, type Interfaces} from '@oclif/core'
+import {Args, Flags, type Interfaces} from '@oclif/core'
 import {COMMANDS, GLOBAL_FLAGS, HOST_FLAG, type CommandId, type CommandSpec, type FlagSpec} from './flag-spec.js'
+import {flagsGivenByArgs} from './positional.js'
 
 type Value<S extends FlagSpec> = S['type'] extends 'integer' ? number : string
 /** What oclif's parse() returns for the flag: undefined unless it is required or has a default. */
@@ -18,14 +19,26 @@ export function oclifFlag(spec: FlagSpec): object {
   return Flags.string(props as Parameters<typeof Flags.string>[0])
 }
 
-function build(flags: Record<string, FlagSpec>): Record<string, object> {
-  return Object.fromEntries(Object.entries(flags).map(([name, spec]) => [name, oclifFlag(spec)]))
+function build(flags: Record<string, FlagSpec>, givenByArgs: ReadonlySet<string> = new Set()): Record<string, object> {
+  // a flag a positional argument may give is checked after both are parsed (lib/positional.ts), not by oclif
+  return Object.fromEntries(Object.entries(flags).map(([name, spec]) => [name, oclifFlag(givenByArgs.has(name) ? {...spec, required: false} : spec)]))
 }
 
 /** A command's `static flags`, from lib/flag-spec.ts: --host first on remote commands, then its own. */
 export function commandFlags<Id extends CommandId>(id: Id): WithHost<(typeof COMMANDS)[Id]> & OclifFlags<(typeof COMMANDS)[Id]['flags']> {
   const spec = COMMANDS[id] as CommandSpec
-  return {...(spec.remote ? {host: oclifFlag(HOST_FLAG)} : {}), ...build(spec.flags)} as never
+  return {...(spec.remote ? {host: oclifFlag(HOST_FLAG)} : {}), ...build(spec.flags, flagsGivenByArgs(id))} as never
+}
+
+/** A command's `static args`: each positional argument stands for a flag (`check bd-1` = `check --beads bd-1`). */
+export function commandArgs(id: CommandId): Record<string, ReturnType<typeof Args.string>> {
+  const spec = COMMANDS[id] as CommandSpec
+  return Object.fromEntries(Object.entries(spec.args ?? {}).map(([name, a]) => [name, Args.string({description: a.description, required: false, ignoreStdin: true, ...(a.many ? {multiple: true} : {})})]))
+}
+
+/** A command's `static aliases` (`ls` for `status`). */
+export function commandAliases(id: CommandId): string[] {
+  return [...((COMMANDS[id] as CommandSpec).aliases ?? [])]
 }
 
 /** The DxCommand base flags. */

@@ -23,7 +23,7 @@ export interface Host {
 }
 
 /** The commands `--host` sends to another machine (declared in lib/flag-spec.ts). */
-export {REMOTE_COMMANDS} from './flag-spec.js'
+export {commandFromName, REMOTE_COMMANDS} from './flag-spec.js'
 
 export const DEFAULT_CONNECT_TIMEOUT_SEC = 10
 

@@ -9,6 +9,7 @@ import {getConfig} from './config.js'
 import {checkProfileProvider, startSettings} from './start-settings.js'
 import type {LoadedProviders} from './providers.js'
 import {launchDoc, queuedDoc} from './views.js'
+import {activity} from './activity.js'
 import {printable} from './printable.js'
 import {emit, lines} from './output.js'
 import {resolveConcurrency} from './concurrency.js'
@@ -98,6 +99,12 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
   const timeoutSec = minutesToSec(settings.max_runtime_minutes)
   const noMutationTimeoutSec = minutesToSec(settings.no_mutation_timeout_minutes)
   const notice = waitNotice()
+  // start's preflight on a terminal: a spinner naming it (lib/activity.ts); nothing when piped
+  let shown: {done(): void} | undefined
+  const progress = (doing: string | null) => {
+    shown?.done()
+    shown = doing === null ? undefined : activity(doing)
+  }
   const startWith = (provider: ProviderV1, fallbackReason: string | undefined) =>
     startJob({
       root: artifactRoot(),
@@ -126,7 +133,11 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
       // the primary's limit comes with its settings (profile included); a fallback provider's from flag, env or config
       concurrency: provider.name === primary ? {maxParallel: settings.max_parallel, queueTimeoutSec: settings.queue_timeout_sec, queue: flags.queue === true} : resolveConcurrency(provider.name, flags, process.env),
       onWait: notice.say,
-    }).finally(notice.done)
+      onProgress: progress,
+    }).finally(() => {
+      notice.done()
+      progress(null)
+    })
 
   const failures: string[] = []
   let last: DxError | undefined

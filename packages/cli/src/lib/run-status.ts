@@ -19,6 +19,8 @@ export async function statusRows(opts: StatusOptions, providers: ProvidersFor, t
   const jobs = listJobs(artifactRoot()).filter(
     (j) => (opts.beads === undefined || j.beads === opts.beads) && (opts.provider === undefined || j.provider === opts.provider),
   )
+  // --provider names an installed provider or one with jobs in the root (installed later, README "provider_not_installed"); else exit 20 like start
+  if (jobs.length === 0 && opts.provider !== undefined) (await providers()).get(opts.provider)
   const views = jobs.length > 0 ? await observeAll('status', jobs, await providers([...new Set(jobs.map((j) => j.provider))]), thresholds) : []
   return withQueuePositions(views).map(([v, position]) => ({...statusRow(v), ...(position === undefined ? {} : {queue_position: position})}))
 }

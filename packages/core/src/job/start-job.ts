@@ -67,6 +67,8 @@ export interface StartRequest {
   concurrency?: Concurrency
   /** Told once when the start waits for a slot (the CLI prints it on stderr). */
   onWait?: (line: string) => void
+  /** Told what a long step is doing, then null when it ends (the CLI shows a spinner on a terminal). */
+  onProgress?: (doing: string | null) => void
 }
 
 export interface StartResult {
@@ -128,7 +130,8 @@ export async function startJob(req: StartRequest): Promise<StartResult> {
   }
   const ctx: ProviderContext = {env: req.env, cwd: worktree, timeoutMs: 15_000, ...(req.fallbackModels?.length ? {fallbackModels: req.fallbackModels} : {})}
   const auth = await resolveJobAuth(req.provider, ctx)
-  const preflight = await cachedPreflight(req.root, req.provider, ctx, req.preflightTtlSec ?? 300, auth, req.model)
+  req.onProgress?.(`preflight ${req.provider.name}`)
+  const preflight = await cachedPreflight(req.root, req.provider, ctx, req.preflightTtlSec ?? 300, auth, req.model).finally(() => req.onProgress?.(null))
   const verdict = judgePreflight(preflight, req.preflightPolicy)
   if (verdict.failures.length > 0) {
     const failed = verdict.failures.map((c) => `${c.name}: ${c.detail}`)

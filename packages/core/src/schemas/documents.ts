@@ -430,6 +430,39 @@ export const SCHEMAS = {
     title: 'dx-runner evidence-gate --json (and <provider>/<beads>/evidence-gate, report\'s evidence)',
     ...d.evidenceResult,
   },
+  error: {
+    $schema: draft,
+    $id: id('error'),
+    title: 'dx-runner <command> --json, when the command fails',
+    description: 'printed on stdout instead of the document, besides the one stderr line; exit_code is the process exit code',
+    type: 'object',
+    additionalProperties: false,
+    required: ['error'],
+    properties: {
+      error: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['exit_code', 'reason_code', 'message'],
+        properties: {
+          exit_code: {type: 'integer', minimum: 1, maximum: 255},
+          reason_code: {anyOf: [{type: 'string', pattern: '^[a-z][a-z0-9_]*$'}, {type: 'null'}], description: 'the reason code when the failure has one (README "States"), else null'},
+          message: {type: 'string', minLength: 1, description: 'the stderr line, without the "dx-runner: " prefix'},
+        },
+      },
+    },
+  },
+  'log-line': {
+    $schema: draft,
+    $id: id('log-line'),
+    title: 'dx-runner logs --json: one object per line of output (JSON Lines)',
+    type: 'object',
+    additionalProperties: false,
+    required: ['beads', 'line'],
+    properties: {
+      beads: d.beads,
+      line: {type: 'string', description: 'one line of the job\'s log as written, without its newline'},
+    },
+  },
   /** A profile file (YAML or JSON); draft 2020-12, compiled ahead of time for loading (profiles/profile-validator.generated.ts). */
   profile: PROFILE_SCHEMA,
   profiles: {
