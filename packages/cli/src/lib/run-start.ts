@@ -29,6 +29,8 @@ export interface StartFlags {
   timeout?: string
   'no-mutation-timeout'?: string
   'first-mutation-grace'?: string
+  'max-cost-usd'?: string
+  'max-tokens'?: string
   profile?: string
   'max-parallel'?: string
   'queue-timeout'?: string
@@ -123,6 +125,8 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
       settingsSources: sources,
       ...(noMutationTimeoutSec !== undefined ? {noMutationTimeoutSec} : {}),
       ...(settings.first_mutation_grace_seconds !== null ? {firstMutationGraceSec: settings.first_mutation_grace_seconds} : {}),
+      ...(settings.max_cost_usd !== null ? {maxCostUsd: settings.max_cost_usd} : {}),
+      ...(settings.max_tokens !== null ? {maxTokens: settings.max_tokens} : {}),
       // the primary's limit comes with its settings (profile included); a fallback provider's from flag, env or config
       concurrency: provider.name === primary ? {maxParallel: settings.max_parallel, queueTimeoutSec: settings.queue_timeout_sec, queue: flags.queue === true} : resolveConcurrency(provider.name, flags, process.env),
       onWait: notice.say,

@@ -44,5 +44,10 @@ export const PROFILE_SCHEMA = {
       file_budget: {type: 'integer', minimum: 0},
     }),
     gates: closed({baseline: gate, feature_key: gate}),
+    budgets: closed({
+      max_cost_usd: {type: 'number', exclusiveMinimum: 0},
+      max_tokens: {type: 'integer', minimum: 1},
+      daily_cost_usd: {type: 'number', exclusiveMinimum: 0},
+    }),
   }),
 } as const

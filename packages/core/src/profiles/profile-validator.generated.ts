@@ -3,7 +3,8 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://dx-runner.dev/schemas/profile.schema.json","title":"dx-runner profile","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"description":{"type":"string"},"provider":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"model":{"type":"string","minLength":1},"allow_model_override":{"type":"boolean"},"fallback_providers":{"type":"array","items":{"type":"string","minLength":1}},"fallback_models":{"type":"array","items":{"type":"string","minLength":1}}}},"concurrency":{"type":"object","additionalProperties":false,"properties":{"max_parallel":{"type":"integer","minimum":1},"queue_timeout_sec":{"type":"number","minimum":0}}},"preflight":{"type":"object","additionalProperties":false,"properties":{"strict":{"type":"boolean"},"checks":{"type":"object","additionalProperties":{"enum":["error","warn"]}}}},"timeouts":{"type":"object","additionalProperties":false,"properties":{"max_runtime_minutes":{"type":"number","exclusiveMinimum":0},"no_mutation_timeout_minutes":{"type":"number","exclusiveMinimum":0},"stall_minutes":{"type":"number","minimum":0},"no_op_minutes":{"type":"number","minimum":0},"first_output_seconds":{"type":"number","minimum":0},"first_mutation_grace_seconds":{"type":"number","minimum":0}}},"scope":{"type":"object","additionalProperties":false,"properties":{"allowed_paths":{"type":"array","items":{"type":"string","minLength":1}},"mutation_budget":{"type":"integer","minimum":0},"file_budget":{"type":"integer","minimum":0}}},"gates":{"type":"object","additionalProperties":false,"properties":{"baseline":{"enum":["required","optional"]},"feature_key":{"enum":["required","optional"]}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://dx-runner.dev/schemas/profile.schema.json","title":"dx-runner profile","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"description":{"type":"string"},"provider":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"model":{"type":"string","minLength":1},"allow_model_override":{"type":"boolean"},"fallback_providers":{"type":"array","items":{"type":"string","minLength":1}},"fallback_models":{"type":"array","items":{"type":"string","minLength":1}}}},"concurrency":{"type":"object","additionalProperties":false,"properties":{"max_parallel":{"type":"integer","minimum":1},"queue_timeout_sec":{"type":"number","minimum":0}}},"preflight":{"type":"object","additionalProperties":false,"properties":{"strict":{"type":"boolean"},"checks":{"type":"object","additionalProperties":{"enum":["error","warn"]}}}},"timeouts":{"type":"object","additionalProperties":false,"properties":{"max_runtime_minutes":{"type":"number","exclusiveMinimum":0},"no_mutation_timeout_minutes":{"type":"number","exclusiveMinimum":0},"stall_minutes":{"type":"number","minimum":0},"no_op_minutes":{"type":"number","minimum":0},"first_output_seconds":{"type":"number","minimum":0},"first_mutation_grace_seconds":{"type":"number","minimum":0}}},"scope":{"type":"object","additionalProperties":false,"properties":{"allowed_paths":{"type":"array","items":{"type":"string","minLength":1}},"mutation_budget":{"type":"integer","minimum":0},"file_budget":{"type":"integer","minimum":0}}},"gates":{"type":"object","additionalProperties":false,"properties":{"baseline":{"enum":["required","optional"]},"feature_key":{"enum":["required","optional"]}}},"budgets":{"type":"object","additionalProperties":false,"properties":{"max_cost_usd":{"type":"number","exclusiveMinimum":0},"max_tokens":{"type":"integer","minimum":1},"daily_cost_usd":{"type":"number","exclusiveMinimum":0}}}}};
+const func1 = Object.prototype.hasOwnProperty;
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://dx-runner.dev/schemas/profile.schema.json" */;
@@ -18,7 +19,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((((key0 === "$schema") || (key0 === "description")) || (key0 === "provider")) || (key0 === "concurrency")) || (key0 === "preflight")) || (key0 === "timeouts")) || (key0 === "scope")) || (key0 === "gates"))){
+if(!(func1.call(schema31.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -716,14 +717,116 @@ vErrors.push(err53);
 errors++;
 }
 }
-}
-else {
-const err54 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.budgets !== undefined){
+let data32 = data.budgets;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key8 in data32){
+if(!(((key8 === "max_cost_usd") || (key8 === "max_tokens")) || (key8 === "daily_cost_usd"))){
+const err54 = {instancePath:instancePath+"/budgets",schemaPath:"#/properties/budgets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err54];
 }
 else {
 vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data32.max_cost_usd !== undefined){
+let data33 = data32.max_cost_usd;
+if((typeof data33 == "number") && (isFinite(data33))){
+if(data33 <= 0 || isNaN(data33)){
+const err55 = {instancePath:instancePath+"/budgets/max_cost_usd",schemaPath:"#/properties/budgets/properties/max_cost_usd/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/budgets/max_cost_usd",schemaPath:"#/properties/budgets/properties/max_cost_usd/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+if(data32.max_tokens !== undefined){
+let data34 = data32.max_tokens;
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+const err57 = {instancePath:instancePath+"/budgets/max_tokens",schemaPath:"#/properties/budgets/properties/max_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+if((typeof data34 == "number") && (isFinite(data34))){
+if(data34 < 1 || isNaN(data34)){
+const err58 = {instancePath:instancePath+"/budgets/max_tokens",schemaPath:"#/properties/budgets/properties/max_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+if(data32.daily_cost_usd !== undefined){
+let data35 = data32.daily_cost_usd;
+if((typeof data35 == "number") && (isFinite(data35))){
+if(data35 <= 0 || isNaN(data35)){
+const err59 = {instancePath:instancePath+"/budgets/daily_cost_usd",schemaPath:"#/properties/budgets/properties/daily_cost_usd/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/budgets/daily_cost_usd",schemaPath:"#/properties/budgets/properties/daily_cost_usd/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/budgets",schemaPath:"#/properties/budgets/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
 }
 errors++;
 }

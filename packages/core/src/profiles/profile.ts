@@ -31,6 +31,8 @@ export interface Profile {
   }
   scope?: {allowed_paths?: string[]; mutation_budget?: number; file_budget?: number}
   gates?: {baseline?: GatePolicy; feature_key?: GatePolicy}
+  /** Money and token budgets (README "Run budgets"): per job, and the total cost of the profile's jobs per UTC day. */
+  budgets?: {max_cost_usd?: number; max_tokens?: number; daily_cost_usd?: number}
 }
 
 /** Where a profile was found: shipped with the CLI, under the config directory, or a file named on the command line. */

@@ -26,6 +26,10 @@ export interface Settings {
   allowed_paths: string[] | null
   mutation_budget: number | null
   file_budget: number | null
+  /** Run budgets in money and tokens (README "Run budgets"): per job, and the profile's jobs' cost per UTC day. */
+  max_cost_usd: number | null
+  max_tokens: number | null
+  daily_cost_usd: number | null
 }
 
 export type SettingKey = keyof Settings

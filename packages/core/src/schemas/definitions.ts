@@ -65,6 +65,7 @@ export const settings = {
     'provider', 'model', 'allow_model_override', 'fallback_providers', 'fallback_models', 'max_parallel', 'queue_timeout_sec', 'max_runtime_minutes',
     'no_mutation_timeout_minutes', 'first_mutation_grace_seconds', 'stall_minutes', 'no_op_minutes', 'first_output_seconds', 'preflight_strict',
     'preflight_checks', 'gates_baseline', 'gates_feature_key', 'allowed_paths', 'mutation_budget', 'file_budget',
+    'max_cost_usd', 'max_tokens', 'daily_cost_usd',
   ],
   properties: {
     provider: {type: ['string', 'null']},
@@ -87,6 +88,9 @@ export const settings = {
     allowed_paths: {anyOf: [names, {type: 'null'}]},
     mutation_budget: {anyOf: [nonNegInt, {type: 'null'}]},
     file_budget: {anyOf: [nonNegInt, {type: 'null'}]},
+    max_cost_usd: {anyOf: [{type: 'number', exclusiveMinimum: 0}, {type: 'null'}]},
+    max_tokens: {anyOf: [{type: 'integer', minimum: 1}, {type: 'null'}]},
+    daily_cost_usd: {anyOf: [{type: 'number', exclusiveMinimum: 0}, {type: 'null'}]},
   },
 } as const
 
