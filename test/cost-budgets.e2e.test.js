@@ -138,6 +138,29 @@ describe('money and token budgets: the next observer ends a running job over its
     expect(await overBudget(sb, 'bd-tokens', 'max_tokens')).to.include({max_tokens: 1000, total_tokens: 3100})
   })
 
+  it('a profile whose jobs of today already cost its daily_cost_usd refuses the next start: exit 21, budget_exhausted, nothing written', async () => {
+    const sb = make('cost-daily')
+    const profile = join(sb.base, 'daily.json')
+    writeFileSync(profile, JSON.stringify({budgets: {daily_cost_usd: 0.3}}))
+    // each job reports 0.2 USD and ends well
+    const paid = (n) => `echo '${JSON.stringify({type: 'result', subtype: 'success', is_error: false, result: 'done', session_id: `s-${n}`, total_cost_usd: 0.2})}'\necho ${n} > paid-${n}.txt\n`
+    for (const n of [1, 2]) {
+      const s = sb.startScript(`bd-day${n}`, paid(n), ['--profile', profile])
+      expect(s.code, s.stderr).to.equal(0)
+      expect((await ended(sb, `bd-day${n}`)).doc).to.include({state: 'exited_ok'})
+    }
+    // 0.4 USD today, over the 0.3 cap: refused
+    const refused = sb.startScript('bd-day3', paid(3), ['--profile', profile])
+    expect(refused.code, refused.stderr).to.equal(21)
+    expect(refused.stderr.trim().split('\n')).to.have.length(1)
+    expect(refused.stderr).to.match(/^dx-runner: budget_exhausted: profile daily: its jobs of \d{4}-\d{2}-\d{2} \(UTC\) already cost 0\.4000 USD, at or over its daily_cost_usd 0\.3$/m)
+    expect(existsSync(jobFile(sb, 'cc-glm', 'bd-day3', 'meta'))).to.equal(false)
+    // a job not under that profile is not capped by it
+    const other = sb.startScript('bd-other', paid(4))
+    expect(other.code, other.stderr).to.equal(0)
+    await ended(sb, 'bd-other')
+  })
+
   it('a bad --max-cost-usd or --max-tokens is one clear line, exit 1, nothing written', () => {
     const sb = make('cost-bad')
     for (const args of [['--max-cost-usd', 'lots'], ['--max-cost-usd', '0'], ['--max-tokens', '1.5'], ['--max-tokens', '-3']]) {

@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {rmdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {
-  artifactRoot, baselineGate, DxError, ensureDir, ExitCode, startJob, stdinPromptDir, validateBeadsId, writeFileAtomic,
+  artifactRoot, baselineGate, checkDailyCost, DxError, ensureDir, ExitCode, startJob, stdinPromptDir, validateBeadsId, writeFileAtomic,
   type GateResult, type LoadedProfile, type ProviderV1, type Settings, type StartResult,
 } from '@dx-runner/core'
 import {getConfig} from './config.js'
@@ -92,6 +92,8 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
   const primary = settings.provider
   if (!primary) throw new DxError('missing --provider (or set default_provider in the config file, or use a --profile that names one)', {exitCode: ExitCode.general})
   checkProfilePolicy(flags, profile, settings)
+  // the profile's jobs of today already cost its daily cap: refused before anything is written
+  checkDailyCost(artifactRoot(), profile?.name, settings.daily_cost_usd, Date.now())
   const loaded = await providers()
   checkProfileProvider(profile, (n) => loaded.find(n) !== undefined, () => [...loaded.registry.providers.keys()].sort())
   const chain = [primary, ...settings.fallback_providers].map((n) => loaded.get(n))
