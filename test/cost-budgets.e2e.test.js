@@ -112,6 +112,23 @@ describe('money and token budgets: the next observer ends a running job over its
     expect(r).to.include({max_cost_usd: 0.5, cost_usd: 0.75, total_tokens: 5200})
   })
 
+  it('a restart keeps the budget (from the meta) and the new attempt over it is ended again', async () => {
+    const sb = make('cost-restart')
+    const s = sb.startScript('bd-again', spends({total_cost_usd: 0.3}), ['--max-cost-usd', '0.2'])
+    expect(s.code, s.stderr).to.equal(0)
+    expect((await ended(sb, 'bd-again')).doc).to.include({reason_code: 'budget_exceeded'})
+    await gone(s.doc)
+    // restart takes no budget flag: the meta carries it
+    expect(JSON.parse(readFileSync(jobFile(sb, 'cc-glm', 'bd-again', 'meta'), 'utf8'))).to.include({max_cost_usd: 0.2})
+    const r = sb.json(['restart', '--beads', 'bd-again', '--json'])
+    expect(r.code, r.stderr).to.equal(0)
+    expect(r.doc.pid).to.not.equal(s.doc.pid)
+    const c = await ended(sb, 'bd-again')
+    expect(c.doc).to.include({state: 'exited_err', reason_code: 'budget_exceeded', retry_count: 1})
+    await gone(r.doc)
+    expect(pidAlive(Number(r.doc.pid))).to.equal(false)
+  })
+
   it('tokens reported without a price: --max-cost-usd cannot judge it, --max-tokens (here from a profile) ends it', async () => {
     const sb = make('tokens-live')
     const usage = {usage: {input_tokens: 3000, output_tokens: 100}}
