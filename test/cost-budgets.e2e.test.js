@@ -4,13 +4,26 @@
 // prints claude's stream-json usage, then keeps running) shows the next observer ending a live job over
 // its budget, group and all. Every process a test starts is ended by group at the end.
 import {expect} from 'chai'
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {validateDocument} from '@dx-runner/core'
 import {CLAUDE_OK, fakeAgent, groupMembers, jobFile, pidAlive, providerJobs, sandbox, startSimulatorProcess, TOKEN, waitFor} from './helpers.js'
 
 const check = (sb, id) => sb.json(['check', '--beads', id, '--json'])
 const gone = (doc) => waitFor(() => (!pidAlive(Number(doc.monitor_pid)) && groupMembers(Number(doc.monitor_pid)).length === 0) || undefined, {what: 'the job group to end'})
+/** The long tool command of the live claude case (a number no other test uses), and its live processes. */
+const LONG_TOOL = 'sleep 231.7'
+function toolAlive() {
+  const out = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      // arguments are NUL-separated: `sleep 231.7` is the sleep itself, and the shell claude wraps it in
+      if (readFileSync(`/proc/${name}/cmdline`, 'latin1').split('\0').join(' ').includes(LONG_TOOL) && pidAlive(Number(name))) out.push(Number(name))
+    } catch {}
+  }
+  return out
+}
 const outcomeOf = (sb, id) => JSON.parse(readFileSync(jobFile(sb, 'cc-glm', id, 'outcome'), 'utf8'))
 
 /** status, check and report all read the job as over its budget; check exits 3. */
@@ -33,7 +46,19 @@ describe('money and token budgets: the real claude CLI (cc-glm) against the loop
   before(async () => {
     sim = await startSimulatorProcess({DXR_SIM_TOKEN: TOKEN}, ['--expected-token-env', 'DXR_SIM_TOKEN'])
   })
-  afterEach(() => jobs.cleanup())
+  afterEach(async () => {
+    // claude runs its tools in a process group of their own: a failed test must not leave the sleep behind
+    const tools = toolAlive()
+    try {
+      await jobs.cleanup()
+    } finally {
+      for (const pid of [...tools, ...toolAlive()]) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {}
+      }
+    }
+  })
   after(async () => {
     await sim?.stop()
   })
@@ -77,6 +102,29 @@ describe('money and token budgets: the real claude CLI (cc-glm) against the loop
     expect(r.max_tokens).to.equal(1000)
     expect(r.total_tokens).to.be.greaterThan(1000)
     await gone(s.doc)
+  })
+
+  it('a running claude whose streamed usage passed --max-tokens is ended by check while its tool still runs: the whole group goes', async () => {
+    const sb = jobs.make('tokens-live', 'run-command')
+    // the model's first message (its usage on the stream) asks claude to run a long command
+    writeFileSync(sb.prompt, `Run the command below.\nRUN: ${LONG_TOOL}\n`)
+    const s = jobs.start(sb, 'bd-claude-live', ['--max-tokens', '1000'])
+    expect(s.code, s.stderr).to.equal(0)
+    // the sleep is the tool's (claude runs it in a process group of its own): the agent is mid-session
+    await waitFor(() => toolAlive().length > 0 || undefined, {what: 'claude to run the sleep', timeoutMs: 90_000})
+    const c = await waitFor(() => {
+      const x = jobs.checkJson(sb, 'bd-claude-live')
+      return /^exited_/.test(x.doc.state) ? x : undefined
+    }, {what: 'the budget to end it'})
+    expect(c.code).to.equal(3)
+    expect(c.doc).to.include({state: 'exited_err', reason_code: 'budget_exceeded', outcome: 'failed'})
+    await gone(s.doc)
+    // the job's every process went, the tool's own group included
+    await waitFor(() => toolAlive().length === 0 || undefined, {what: 'the tool to be ended'})
+    const r = await overBudget(sb, 'bd-claude-live', 'max_tokens')
+    // judged from the stream (no result event: claude was ended before it could report one)
+    expect(r.total_tokens).to.be.greaterThan(1000)
+    expect(r.cost_usd).to.equal(undefined)
   })
 })
 
