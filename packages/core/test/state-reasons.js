@@ -12,7 +12,7 @@ export const STATE_REASONS = {
   exited_ok: ['outcome_exit_0', 'exit_0_no_mutation'],
   exited_err: [
     'process_exit_with_rc', 'provider_error_result', 'provider_auth_failed', 'provider_rate_limited', 'provider_model_unavailable',
-    'provider_unreachable', 'timeout', 'no_mutation_timeout', 'scope_violation', 'stopped_by_user', 'monitor_no_rc_file', 'late_finalize_no_rc', 'disk_full', 'provider_not_installed',
+    'provider_unreachable', 'timeout', 'no_mutation_timeout', 'scope_violation', 'budget_exceeded', 'stopped_by_user', 'monitor_no_rc_file', 'late_finalize_no_rc', 'disk_full', 'provider_not_installed',
     'queued_launch_failed',
   ],
   blocked: ['retries_exhausted', 'provider_auth_failed'],
@@ -21,7 +21,7 @@ export const STATE_REASONS = {
 
 /** Reason codes that are not a job's health: gate results and the row of an unreachable host. */
 export const NOT_HEALTH = new Set([
-  'baseline_not_met', 'baseline_unknown', 'commit_not_found', 'commit_not_reachable', 'feature_key_missing', 'outside_allowed_prefixes', 'path_outside_allowlist', 'mutation_budget_exceeded', 'file_budget_exceeded', 'host_unreachable', 'concurrency_limit',
+  'baseline_not_met', 'baseline_unknown', 'commit_not_found', 'commit_not_reachable', 'feature_key_missing', 'outside_allowed_prefixes', 'path_outside_allowlist', 'mutation_budget_exceeded', 'file_budget_exceeded', 'host_unreachable', 'concurrency_limit', 'budget_exhausted',
   'unverified_claims', 'claim_refuted', 'signoff_missing',
 ])
 

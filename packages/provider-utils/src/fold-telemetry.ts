@@ -1,8 +1,24 @@
-import type {Telemetry, TelemetryEvent} from '@dx-runner/provider'
+import type {MessageUsage, Telemetry, TelemetryEvent} from '@dx-runner/provider'
+
+/** Count one message's usage once: a repeat of the last message replaces its figures instead of adding them. Pure. */
+function foldMessageUsage(t: Telemetry, u: MessageUsage | undefined): Telemetry {
+  if (!u) return t
+  const prev = t.last_message_usage?.message_id === u.message_id ? t.last_message_usage : undefined
+  const input = u.input_tokens ?? prev?.input_tokens ?? 0
+  const output = u.output_tokens ?? prev?.output_tokens ?? 0
+  return {
+    ...t,
+    input_tokens: (t.input_tokens ?? 0) - (prev?.input_tokens ?? 0) + input,
+    output_tokens: (t.output_tokens ?? 0) - (prev?.output_tokens ?? 0) + output,
+    last_message_usage: {message_id: u.message_id, input_tokens: input, output_tokens: output},
+  }
+}
 
 /** Fold one parsed event into the running telemetry of a job. Pure. */
 export function foldTelemetry(t: Telemetry, e: TelemetryEvent): Telemetry {
   switch (e.kind) {
+    case 'text':
+      return foldMessageUsage(t, e.message_usage)
     case 'usage':
       return {
         ...t,
@@ -11,7 +27,7 @@ export function foldTelemetry(t: Telemetry, e: TelemetryEvent): Telemetry {
         cost_usd: e.cost_usd === undefined ? t.cost_usd : (t.cost_usd ?? 0) + e.cost_usd,
       }
     case 'tool_call':
-      return {...t, tool_calls: (t.tool_calls ?? 0) + 1}
+      return foldMessageUsage({...t, tool_calls: (t.tool_calls ?? 0) + 1}, e.message_usage)
     case 'session':
       return {...t, session_id: e.session_id, model: e.model ?? t.model}
     case 'retry':

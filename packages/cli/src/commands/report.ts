@@ -8,7 +8,7 @@ import {contractGates} from '../lib/gates.js'
 
 export default class Report extends DxCommand {
   static summary = 'Full report of one job.'
-  static description = 'State, reason, timing, exit code, model, mutations, tokens and cost as the agent reported them; the run budgets (max_runtime_sec, no_mutation_timeout_sec, first_mutation_grace_sec) and budget_ended_by; last_retry {attempt, status, error} when the agent CLI retried the model service (status null: nothing answered); evidence: the last evidence-gate result of this attempt (each claim, its command, exit code, duration and output tail).'
+  static description = 'State, reason, timing, exit code, model, mutations, tokens and cost as the agent reported them; the run budgets (max_runtime_sec, no_mutation_timeout_sec, first_mutation_grace_sec, max_cost_usd, max_tokens), total_tokens and budget_ended_by; last_retry {attempt, status, error} when the agent CLI retried the model service (status null: nothing answered); evidence: the last evidence-gate result of this attempt (each claim, its command, exit code, duration and output tail).'
   static examples = ['<%= config.bin %> report bd-123', '<%= config.bin %> report --beads bd-123 --json', '<%= config.bin %> report --beads bd-123 --format markdown']
   static flags = commandFlags('report')
   static args = commandArgs('report')

@@ -95,6 +95,8 @@ export const HOST_FLAG = {
 const budgetFlags = {
   'no-mutation-timeout': {type: 'string', description: 'end the agent if it has changed nothing in its worktree this long after it started (e.g. 10m): reason no_mutation_timeout'},
   'first-mutation-grace': {type: 'string', description: 'delay the --no-mutation-timeout judgement by this long (e.g. 5m)'},
+  'max-cost-usd': {type: 'string', description: 'end the agent once the cost it reports passes this many USD (e.g. 2.50): reason budget_exceeded (env DX_RUNNER_MAX_COST_USD, profile budgets.max_cost_usd)'},
+  'max-tokens': {type: 'string', description: 'end the agent once the tokens it reports (input + output) pass this many: reason budget_exceeded (env DX_RUNNER_MAX_TOKENS, profile budgets.max_tokens)'},
 } as const satisfies Record<string, FlagSpec>
 
 /** start's flags for what a profile sets beyond provider/model/timeout (README "Profiles"). */

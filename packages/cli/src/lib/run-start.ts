@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {rmdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {
-  artifactRoot, baselineGate, DxError, ensureDir, ExitCode, startJob, stdinPromptDir, validateBeadsId, writeFileAtomic,
+  artifactRoot, baselineGate, checkDailyCost, DxError, ensureDir, ExitCode, startJob, stdinPromptDir, validateBeadsId, writeFileAtomic,
   type GateResult, type LoadedProfile, type ProviderV1, type Settings, type StartResult,
 } from '@dx-runner/core'
 import {getConfig} from './config.js'
@@ -30,6 +30,8 @@ export interface StartFlags {
   timeout?: string
   'no-mutation-timeout'?: string
   'first-mutation-grace'?: string
+  'max-cost-usd'?: string
+  'max-tokens'?: string
   profile?: string
   'max-parallel'?: string
   'queue-timeout'?: string
@@ -91,6 +93,8 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
   const primary = settings.provider
   if (!primary) throw new DxError('missing --provider (or set default_provider in the config file, or use a --profile that names one)', {exitCode: ExitCode.general})
   checkProfilePolicy(flags, profile, settings)
+  // the profile's jobs of today already cost its daily cap: refused before anything is written
+  checkDailyCost(artifactRoot(), profile?.name, settings.daily_cost_usd, Date.now())
   const loaded = await providers()
   checkProfileProvider(profile, (n) => loaded.find(n) !== undefined, () => [...loaded.registry.providers.keys()].sort())
   const chain = [primary, ...settings.fallback_providers].map((n) => loaded.get(n))
@@ -130,6 +134,8 @@ async function runStartWith(flags: StartFlags, providers: () => Promise<LoadedPr
       settingsSources: sources,
       ...(noMutationTimeoutSec !== undefined ? {noMutationTimeoutSec} : {}),
       ...(settings.first_mutation_grace_seconds !== null ? {firstMutationGraceSec: settings.first_mutation_grace_seconds} : {}),
+      ...(settings.max_cost_usd !== null ? {maxCostUsd: settings.max_cost_usd} : {}),
+      ...(settings.max_tokens !== null ? {maxTokens: settings.max_tokens} : {}),
       // the primary's limit comes with its settings (profile included); a fallback provider's from flag, env or config
       concurrency: provider.name === primary ? {maxParallel: settings.max_parallel, queueTimeoutSec: settings.queue_timeout_sec, queue: flags.queue === true} : resolveConcurrency(provider.name, flags, process.env),
       onWait: notice.say,

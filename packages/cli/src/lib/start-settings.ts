@@ -16,6 +16,8 @@ export interface SettingFlags {
   'queue-timeout'?: string
   'no-mutation-timeout'?: string
   'first-mutation-grace'?: string
+  'max-cost-usd'?: string
+  'max-tokens'?: string
 }
 
 export interface StartSettings {
@@ -38,6 +40,12 @@ function seconds(name: string, raw: string): number {
   return n
 }
 
+function costUsd(name: string, raw: string): number {
+  const n = Number(raw)
+  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) throw new DxError(`invalid ${name} ${JSON.stringify(raw)}: expected a positive amount of USD such as 2.50`, {exitCode: ExitCode.general})
+  return n
+}
+
 /** The flags as a settings layer (--timeout in minutes, lists split). Pure. */
 export function flagLayer(flags: SettingFlags): SettingsLayer {
   const layer: SettingsLayer = {}
@@ -50,6 +58,8 @@ export function flagLayer(flags: SettingFlags): SettingsLayer {
   if (flags['queue-timeout'] !== undefined) layer.queue_timeout_sec = seconds('--queue-timeout', flags['queue-timeout'])
   if (flags['no-mutation-timeout'] !== undefined) layer.no_mutation_timeout_minutes = parseDuration('--no-mutation-timeout', flags['no-mutation-timeout']) / 60
   if (flags['first-mutation-grace'] !== undefined) layer.first_mutation_grace_seconds = parseDuration('--first-mutation-grace', flags['first-mutation-grace'])
+  if (flags['max-cost-usd'] !== undefined) layer.max_cost_usd = costUsd('--max-cost-usd', flags['max-cost-usd'])
+  if (flags['max-tokens'] !== undefined) layer.max_tokens = positiveInteger('--max-tokens', flags['max-tokens'])
   return layer
 }
 

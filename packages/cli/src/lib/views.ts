@@ -1,6 +1,6 @@
 import {printable, markdownCell} from './printable.js'
 import {evidenceMarkdown, recordedEvidence} from './evidence-view.js'
-import {formatElapsed, readJsonFile, readSecretExposed, type GateResult, type JobMeta, type JobPaths, type JobView, type Launched} from '@dx-runner/core'
+import {budgetPassed, budgetUsage, formatElapsed, readJsonFile, readSecretExposed, type GateResult, type JobMeta, type JobPaths, type JobView, type Launched} from '@dx-runner/core'
 
 export interface StatusRow {
   beads: string
@@ -58,11 +58,18 @@ export function checkDoc(v: JobView, now: Date): CheckDoc {
 /** The run budgets a job runs under and the one that ended it, if one did (README "Run budgets"). */
 function budgets(v: JobView) {
   const reason = v.outcome?.reason_code ?? v.reason_code
+  const o = v.outcome
+  // the usage the budgets judge: the outcome's figures once recorded, else what the log reported so far
+  const usage = budgetUsage({input_tokens: o?.input_tokens ?? v.telemetry.input_tokens, output_tokens: o?.output_tokens ?? v.telemetry.output_tokens, cost_usd: o?.cost_usd ?? v.telemetry.cost_usd})
+  const money = {max_cost_usd: v.meta?.max_cost_usd ?? null, max_tokens: v.meta?.max_tokens ?? null}
+  const byCost = reason === 'budget_exceeded' ? (budgetPassed(money, usage) ?? (money.max_cost_usd !== null ? 'max_cost_usd' : 'max_tokens')) : null
   return {
     max_runtime_sec: v.meta?.timeout_sec ?? null,
     no_mutation_timeout_sec: v.meta?.no_mutation_timeout_sec ?? null,
     first_mutation_grace_sec: v.meta?.first_mutation_grace_sec ?? null,
-    budget_ended_by: reason === 'timeout' ? 'max_runtime' : reason === 'no_mutation_timeout' ? 'no_mutation_timeout' : null,
+    ...money,
+    total_tokens: usage.tokens,
+    budget_ended_by: reason === 'timeout' ? 'max_runtime' : reason === 'no_mutation_timeout' ? 'no_mutation_timeout' : byCost,
   }
 }
 

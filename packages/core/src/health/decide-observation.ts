@@ -12,6 +12,7 @@ import {deriveHealth, type Health} from './derive-health.js'
 import type {ProviderSignals} from './provider-signals.js'
 import type {Thresholds} from './thresholds.js'
 import {overNoMutationBudget} from './run-budgets.js'
+import {budgetPassed, budgetUsage} from './cost-budget.js'
 import type {GateResult} from '../gates/gate-result.js'
 import {brokeScope, scopeViolationRecord, type ScopeViolationRecord} from './scope-violation.js'
 
@@ -153,7 +154,7 @@ function pidAge(id: ProcessIdentity | undefined, bootMs: number, now: number): n
 }
 
 /** An ended job's class from the provider's, corrected by what only core knows. Pure. */
-export function finalClass(provider: OutcomeClass, f: Pick<ObservationFacts, 'rc' | 'mutationCount' | 'stopIntent' | 'noMutationTimedOut' | 'scopeCheck'>): OutcomeClass {
+export function finalClass(provider: OutcomeClass, f: Pick<ObservationFacts, 'rc' | 'mutationCount' | 'stopIntent' | 'noMutationTimedOut' | 'scopeCheck' | 'meta' | 'reading'>): OutcomeClass {
   let cls = provider
   if (f.rc.kind === 'corrupt' && cls.state === 'success') cls = {state: 'failed', reason_code: 'process_exit_with_rc'}
   if (cls.state === 'success' && f.mutationCount === 0) cls = {state: 'no_op', reason_code: 'exit_0_no_mutation'}
@@ -161,6 +162,8 @@ export function finalClass(provider: OutcomeClass, f: Pick<ObservationFacts, 'rc
   if (f.rc.kind === 'ok' && f.rc.value.disk_full) cls = {state: 'failed', reason_code: 'disk_full'}
   // its run budget ended it: it had changed nothing in its worktree by the deadline (README "Run budgets")
   if (f.noMutationTimedOut) cls = {state: 'failed', reason_code: 'no_mutation_timeout'}
+  // it finished over its money or token budget (README "Run budgets"): its usage as the agent reported it
+  if (f.meta && budgetPassed(f.meta, budgetUsage(f.reading?.telemetry ?? {}))) cls = {state: 'failed', reason_code: 'budget_exceeded'}
   // it left changes outside its scope (README "Scope"), even if it ended before an observer saw them
   if (brokeScope(f.scopeCheck)) cls = {state: 'failed', reason_code: 'scope_violation'}
   if (endedByStop(f.stopIntent, f.rc.kind === 'ok' ? f.rc.value.exit_code : undefined)) cls = {state: 'killed', reason_code: 'stopped_by_user'}
@@ -333,6 +336,11 @@ function decideLive(f: ObservationFacts, meta: JobMeta, startedAt: string | null
     outcome = outcomeRecord(meta, {state: 'failed', reason_code: 'scope_violation'}, reading.telemetry, startedAt ?? meta.created_at, iso(now), null)
     actions.push({do: 'record_scope_violation', record: scopeViolationRecord(f.scopeCheck, now)}, {do: 'end_refused_job', outcome})
     health = {state: 'exited_err', reason_code: 'scope_violation'}
+  } else if (may.endRefused && f.agentAlive && f.monitorId !== undefined && budgetPassed(meta, budgetUsage(reading.telemetry))) {
+    // the agent reported usage past its money or token budget: ended at once, group and all (README "Run budgets")
+    outcome = outcomeRecord(meta, {state: 'failed', reason_code: 'budget_exceeded'}, reading.telemetry, startedAt ?? meta.created_at, iso(now), null)
+    actions.push({do: 'end_refused_job', outcome})
+    health = {state: 'exited_err', reason_code: 'budget_exceeded'}
   } else if (may.endRefused && overNoMutationBudget(meta, {now, startedMs, agentAlive: f.agentAlive, monitorAlive: f.monitorAlive, groupRecorded: f.monitorId !== undefined, mutationsCounted: f.mutationsCounted, mutationCounts: [f.mutationCount, f.snapshot?.count ?? 0, f.prevHeartbeat?.mutation_count ?? 0]})) {
     // its supervisor, which enforces the budget, is gone: the observer does it (README "Run budgets")
     outcome = outcomeRecord(meta, {state: 'failed', reason_code: 'no_mutation_timeout'}, reading.telemetry, startedAt ?? meta.created_at, iso(now), null)

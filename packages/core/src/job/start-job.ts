@@ -42,6 +42,10 @@ export interface StartRequest {
   noMutationTimeoutSec?: number
   /** Run budget: seconds that delay the no-mutation judgement. */
   firstMutationGraceSec?: number
+  /** Run budget: end the job once the cost the agent reports passes this many USD (README "Run budgets"). */
+  maxCostUsd?: number
+  /** Run budget: end the job once the tokens the agent reports (input + output) pass this many. */
+  maxTokens?: number
   env: NodeJS.ProcessEnv
   cwd: string
   extraPrefixes?: string[]
@@ -206,6 +210,8 @@ async function registerAndLaunch(
       timeout_sec: req.timeoutSec ?? null,
       no_mutation_timeout_sec: req.noMutationTimeoutSec ?? null,
       first_mutation_grace_sec: req.firstMutationGraceSec ?? null,
+      max_cost_usd: req.maxCostUsd ?? null,
+      max_tokens: req.maxTokens ?? null,
       blocked: null,
       launch: recordLaunch(req.provider, req.env, auth),
       ...(req.settings ? {profile: req.profile ?? null, settings: req.settings, settings_sources: req.settingsSources} : {}),

@@ -49,5 +49,10 @@ export const PROFILE_SCHEMA = {
     }),
     gates: closed({baseline: gate, feature_key: gate}),
     evidence: EVIDENCE_COMMANDS_SCHEMA,
+    budgets: closed({
+      max_cost_usd: {type: 'number', exclusiveMinimum: 0},
+      max_tokens: {type: 'integer', minimum: 1},
+      daily_cost_usd: {type: 'number', exclusiveMinimum: 0},
+    }),
   }),
 } as const

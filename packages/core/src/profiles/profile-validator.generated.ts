@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://dx-runner.dev/schemas/profile.schema.json","title":"dx-runner profile","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"description":{"type":"string"},"provider":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"model":{"type":"string","minLength":1},"allow_model_override":{"type":"boolean"},"fallback_providers":{"type":"array","items":{"type":"string","minLength":1}},"fallback_models":{"type":"array","items":{"type":"string","minLength":1}}}},"concurrency":{"type":"object","additionalProperties":false,"properties":{"max_parallel":{"type":"integer","minimum":1},"queue_timeout_sec":{"type":"number","minimum":0}}},"preflight":{"type":"object","additionalProperties":false,"properties":{"strict":{"type":"boolean"},"checks":{"type":"object","additionalProperties":{"enum":["error","warn"]}}}},"timeouts":{"type":"object","additionalProperties":false,"properties":{"max_runtime_minutes":{"type":"number","exclusiveMinimum":0},"no_mutation_timeout_minutes":{"type":"number","exclusiveMinimum":0},"stall_minutes":{"type":"number","minimum":0},"no_op_minutes":{"type":"number","minimum":0},"first_output_seconds":{"type":"number","minimum":0},"first_mutation_grace_seconds":{"type":"number","minimum":0}}},"scope":{"type":"object","additionalProperties":false,"properties":{"allowed_paths":{"type":"array","items":{"type":"string","minLength":1}},"mutation_budget":{"type":"integer","minimum":0},"file_budget":{"type":"integer","minimum":0}}},"gates":{"type":"object","additionalProperties":false,"properties":{"baseline":{"enum":["required","optional"]},"feature_key":{"enum":["required","optional"]}}},"evidence":{"type":"object","additionalProperties":false,"properties":{"tests":{"type":"string","minLength":1},"lint":{"type":"string","minLength":1},"build":{"type":"string","minLength":1},"typecheck":{"type":"string","minLength":1}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://dx-runner.dev/schemas/profile.schema.json","title":"dx-runner profile","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"description":{"type":"string"},"provider":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"model":{"type":"string","minLength":1},"allow_model_override":{"type":"boolean"},"fallback_providers":{"type":"array","items":{"type":"string","minLength":1}},"fallback_models":{"type":"array","items":{"type":"string","minLength":1}}}},"concurrency":{"type":"object","additionalProperties":false,"properties":{"max_parallel":{"type":"integer","minimum":1},"queue_timeout_sec":{"type":"number","minimum":0}}},"preflight":{"type":"object","additionalProperties":false,"properties":{"strict":{"type":"boolean"},"checks":{"type":"object","additionalProperties":{"enum":["error","warn"]}}}},"timeouts":{"type":"object","additionalProperties":false,"properties":{"max_runtime_minutes":{"type":"number","exclusiveMinimum":0},"no_mutation_timeout_minutes":{"type":"number","exclusiveMinimum":0},"stall_minutes":{"type":"number","minimum":0},"no_op_minutes":{"type":"number","minimum":0},"first_output_seconds":{"type":"number","minimum":0},"first_mutation_grace_seconds":{"type":"number","minimum":0}}},"scope":{"type":"object","additionalProperties":false,"properties":{"allowed_paths":{"type":"array","items":{"type":"string","minLength":1}},"mutation_budget":{"type":"integer","minimum":0},"file_budget":{"type":"integer","minimum":0}}},"gates":{"type":"object","additionalProperties":false,"properties":{"baseline":{"enum":["required","optional"]},"feature_key":{"enum":["required","optional"]}}},"evidence":{"type":"object","additionalProperties":false,"properties":{"tests":{"type":"string","minLength":1},"lint":{"type":"string","minLength":1},"build":{"type":"string","minLength":1},"typecheck":{"type":"string","minLength":1}}},"budgets":{"type":"object","additionalProperties":false,"properties":{"max_cost_usd":{"type":"number","exclusiveMinimum":0},"max_tokens":{"type":"integer","minimum":1},"daily_cost_usd":{"type":"number","exclusiveMinimum":0}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -844,14 +844,116 @@ vErrors.push(err63);
 errors++;
 }
 }
-}
-else {
-const err64 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.budgets !== undefined){
+let data37 = data.budgets;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+for(const key9 in data37){
+if(!(((key9 === "max_cost_usd") || (key9 === "max_tokens")) || (key9 === "daily_cost_usd"))){
+const err64 = {instancePath:instancePath+"/budgets",schemaPath:"#/properties/budgets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err64];
 }
 else {
 vErrors.push(err64);
+}
+errors++;
+}
+}
+if(data37.max_cost_usd !== undefined){
+let data38 = data37.max_cost_usd;
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 <= 0 || isNaN(data38)){
+const err65 = {instancePath:instancePath+"/budgets/max_cost_usd",schemaPath:"#/properties/budgets/properties/max_cost_usd/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+else {
+const err66 = {instancePath:instancePath+"/budgets/max_cost_usd",schemaPath:"#/properties/budgets/properties/max_cost_usd/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+if(data37.max_tokens !== undefined){
+let data39 = data37.max_tokens;
+if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){
+const err67 = {instancePath:instancePath+"/budgets/max_tokens",schemaPath:"#/properties/budgets/properties/max_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+if((typeof data39 == "number") && (isFinite(data39))){
+if(data39 < 1 || isNaN(data39)){
+const err68 = {instancePath:instancePath+"/budgets/max_tokens",schemaPath:"#/properties/budgets/properties/max_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+}
+if(data37.daily_cost_usd !== undefined){
+let data40 = data37.daily_cost_usd;
+if((typeof data40 == "number") && (isFinite(data40))){
+if(data40 <= 0 || isNaN(data40)){
+const err69 = {instancePath:instancePath+"/budgets/daily_cost_usd",schemaPath:"#/properties/budgets/properties/daily_cost_usd/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/budgets/daily_cost_usd",schemaPath:"#/properties/budgets/properties/daily_cost_usd/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/budgets",schemaPath:"#/properties/budgets/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+}
+else {
+const err72 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
 }
 errors++;
 }

@@ -35,6 +35,8 @@ export interface Profile {
   gates?: {baseline?: GatePolicy; feature_key?: GatePolicy}
   /** evidence-gate's verification command per claim kind: tests, lint, build, typecheck */
   evidence?: EvidenceCommands
+  /** Money and token budgets (README "Run budgets"): per job, and the total cost of the profile's jobs per UTC day. */
+  budgets?: {max_cost_usd?: number; max_tokens?: number; daily_cost_usd?: number}
 }
 
 /** Where a profile was found: shipped with the CLI, under the config directory, or a file named on the command line. */

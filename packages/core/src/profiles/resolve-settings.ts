@@ -26,6 +26,9 @@ export const DEFAULT_SETTINGS: Settings = {
   mutation_budget: null,
   file_budget: null,
   evidence: {},
+  max_cost_usd: null,
+  max_tokens: null,
+  daily_cost_usd: null,
 }
 
 /** The profile's `provider.*` values, which mean something only for the provider it names. */
@@ -42,6 +45,8 @@ export function settingEnvNames(provider: string | null): Partial<Record<Setting
     no_op_minutes: 'DX_RUNNER_NO_OP_MINUTES',
     first_output_seconds: 'DX_RUNNER_FIRST_OUTPUT_SECONDS',
     queue_timeout_sec: 'DX_RUNNER_QUEUE_TIMEOUT_SEC',
+    max_cost_usd: 'DX_RUNNER_MAX_COST_USD',
+    max_tokens: 'DX_RUNNER_MAX_TOKENS',
     ...(provider ? {max_parallel: maxParallelEnv(provider)} : {}),
   }
 }
@@ -71,12 +76,25 @@ export function profileLayer(p: Profile | undefined): SettingsLayer {
     mutation_budget: p.scope?.mutation_budget,
     file_budget: p.scope?.file_budget,
     evidence: p.evidence,
+    max_cost_usd: p.budgets?.max_cost_usd,
+    max_tokens: p.budgets?.max_tokens,
+    daily_cost_usd: p.budgets?.daily_cost_usd,
   }
   return Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== undefined)) as SettingsLayer
 }
 
 function parseEnv(key: SettingKey, name: string, raw: string): unknown {
   if (key === 'provider') return raw
+  if (key === 'max_tokens') {
+    const n = Number(raw)
+    if (!Number.isInteger(n) || n < 1) throw new DxError(`invalid ${name} ${JSON.stringify(raw)}: expected an integer of at least 1`, {exitCode: ExitCode.general})
+    return n
+  }
+  if (key === 'max_cost_usd') {
+    const n = Number(raw)
+    if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) throw new DxError(`invalid ${name} ${JSON.stringify(raw)}: expected a positive amount of USD such as 2.50`, {exitCode: ExitCode.general})
+    return n
+  }
   if (key === 'max_parallel') {
     const n = Number(raw)
     if (!Number.isInteger(n) || n < 1) throw new DxError(`invalid ${name} ${JSON.stringify(raw)}: expected an integer of at least 1`, {exitCode: ExitCode.general})

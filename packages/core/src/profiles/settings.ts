@@ -29,6 +29,10 @@ export interface Settings {
   file_budget: number | null
   /** evidence-gate's verification command per claim kind (README "Evidence gate") */
   evidence: EvidenceCommands
+  /** Run budgets in money and tokens (README "Run budgets"): per job, and the profile's jobs' cost per UTC day. */
+  max_cost_usd: number | null
+  max_tokens: number | null
+  daily_cost_usd: number | null
 }
 
 export type SettingKey = keyof Settings

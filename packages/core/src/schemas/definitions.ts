@@ -127,6 +127,7 @@ export const settings = {
     'no_mutation_timeout_minutes', 'first_mutation_grace_seconds', 'stall_minutes', 'no_op_minutes', 'first_output_seconds', 'preflight_strict',
     'preflight_checks', 'gates_baseline', 'gates_feature_key', 'allowed_paths', 'mutation_budget', 'file_budget',
     'evidence',
+    'max_cost_usd', 'max_tokens', 'daily_cost_usd',
   ],
   properties: {
     provider: {type: ['string', 'null']},
@@ -150,6 +151,9 @@ export const settings = {
     mutation_budget: {anyOf: [nonNegInt, {type: 'null'}]},
     file_budget: {anyOf: [nonNegInt, {type: 'null'}]},
     evidence: EVIDENCE_COMMANDS_SCHEMA,
+    max_cost_usd: {anyOf: [{type: 'number', exclusiveMinimum: 0}, {type: 'null'}]},
+    max_tokens: {anyOf: [{type: 'integer', minimum: 1}, {type: 'null'}]},
+    daily_cost_usd: {anyOf: [{type: 'number', exclusiveMinimum: 0}, {type: 'null'}]},
   },
 } as const
 

@@ -60,7 +60,7 @@ export const SCHEMAS = {
     required: [
       'beads', 'provider', 'state', 'reason_code', 'started_at', 'duration_sec', 'retries', 'exit_code', 'outcome_state',
       'selected_model', 'fallback_reason', 'execution_mode', 'worktree', 'mutations', 'log_bytes', 'cpu_time_sec', 'pid_age_sec',
-      'max_runtime_sec', 'no_mutation_timeout_sec', 'first_mutation_grace_sec', 'budget_ended_by',
+      'max_runtime_sec', 'no_mutation_timeout_sec', 'first_mutation_grace_sec', 'max_cost_usd', 'max_tokens', 'total_tokens', 'budget_ended_by',
     ],
     properties: {
       beads: d.beads,
@@ -90,7 +90,10 @@ export const SCHEMAS = {
       max_runtime_sec: {description: 'run budget: start --timeout (null: none)', type: ['number', 'null'], exclusiveMinimum: 0},
       no_mutation_timeout_sec: {description: 'run budget: start --no-mutation-timeout (null: none)', type: ['number', 'null'], exclusiveMinimum: 0},
       first_mutation_grace_sec: {description: 'run budget: start --first-mutation-grace (null: none)', type: ['number', 'null'], minimum: 0},
-      budget_ended_by: {description: 'the run budget that ended the job, if one did', type: ['string', 'null'], enum: ['max_runtime', 'no_mutation_timeout', null]},
+      max_cost_usd: {description: 'run budget: start --max-cost-usd (null: none); judged against cost_usd', type: ['number', 'null'], exclusiveMinimum: 0},
+      max_tokens: {description: 'run budget: start --max-tokens (null: none); judged against total_tokens', type: ['integer', 'null'], minimum: 1},
+      total_tokens: {description: 'input + output tokens as the agent reported them (null: it reported none)', type: ['integer', 'null'], minimum: 0},
+      budget_ended_by: {description: 'the run budget that ended the job, if one did', type: ['string', 'null'], enum: ['max_runtime', 'no_mutation_timeout', 'max_cost_usd', 'max_tokens', null]},
       scope_violation: {description: 'why the job was ended for breaking its scope (its scope-violation artifact)', type: 'object'},
       finalized_by: {const: 'operator'},
       finalized_at: d.isoDate,
@@ -142,6 +145,8 @@ export const SCHEMAS = {
       timeout_sec: {type: ['number', 'null']},
       no_mutation_timeout_sec: {type: ['number', 'null'], exclusiveMinimum: 0},
       first_mutation_grace_sec: {type: ['number', 'null'], minimum: 0},
+      max_cost_usd: {type: ['number', 'null'], exclusiveMinimum: 0},
+      max_tokens: {type: ['integer', 'null'], minimum: 1},
       blocked: {
         anyOf: [
           {type: 'null'},

@@ -21,6 +21,10 @@ export interface JobMeta {
   no_mutation_timeout_sec?: number | null
   /** Run budget: seconds added to no_mutation_timeout_sec before the judgement. */
   first_mutation_grace_sec?: number | null
+  /** Run budget: end the job once the cost the agent reported passes this many USD (start --max-cost-usd). */
+  max_cost_usd?: number | null
+  /** Run budget: end the job once the tokens (input + output) the agent reported pass this many (start --max-tokens). */
+  max_tokens?: number | null
   blocked?: {reason_code: string; at: string} | null
   /** The launch settings start took from its environment, re-used by restart and the watchdog (absent in metas written before them). */
   launch?: LaunchRecord

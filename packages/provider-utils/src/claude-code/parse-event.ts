@@ -1,8 +1,20 @@
-import {type TelemetryEvent} from '@dx-runner/provider'
+import {type MessageUsage, type TelemetryEvent} from '@dx-runner/provider'
 import {jsonObjectLine} from '../json-object-line.js'
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+
+/** An assistant message's usage so far (input counted as the result counts it: cache reads and writes included). */
+function messageUsage(m: {id?: unknown; usage?: unknown}): MessageUsage | undefined {
+  const id = str(m.id)
+  const u = m.usage as Record<string, unknown> | undefined
+  if (!id || !u || typeof u !== 'object') return undefined
+  const input = num(u.input_tokens)
+  const output = num(u.output_tokens)
+  if (input === undefined && output === undefined) return undefined
+  const total = input === undefined ? undefined : input + (num(u.cache_creation_input_tokens) ?? 0) + (num(u.cache_read_input_tokens) ?? 0)
+  return {message_id: id, ...(total !== undefined ? {input_tokens: total} : {}), ...(output !== undefined ? {output_tokens: output} : {})}
+}
 
 /**
  * One line of `claude -p --output-format stream-json --verbose` output → a telemetry event. Pure; never
@@ -21,13 +33,15 @@ export function parseClaudeEvent(line: string): TelemetryEvent | undefined {
     return {kind: 'retry', status: num(e.error_status), error: str(e.error), attempt: num(e.attempt)}
   }
   if (e.type === 'assistant') {
-    const content = (e.message as {content?: unknown} | undefined)?.content
-    // The CLI prints one assistant line per content block.
+    const message = (e.message ?? {}) as {content?: unknown; id?: unknown; usage?: unknown}
+    const content = message.content
+    const usage = messageUsage(message)
+    // The CLI prints one assistant line per content block, each repeating its message's usage.
     if (Array.isArray(content) && content.some((c) => (c as {type?: unknown})?.type === 'tool_use')) {
       const tool = content.find((c) => (c as {type?: unknown})?.type === 'tool_use') as {name?: unknown}
-      return {kind: 'tool_call', name: str(tool.name)}
+      return {kind: 'tool_call', name: str(tool.name), ...(usage ? {message_usage: usage} : {})}
     }
-    return {kind: 'text'}
+    return usage ? {kind: 'text', message_usage: usage} : {kind: 'text'}
   }
   if (e.type === 'result') {
     const u = (e.usage ?? {}) as Record<string, unknown>

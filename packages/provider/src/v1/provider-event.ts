@@ -4,7 +4,7 @@
  */
 export type ProviderEvent =
   | {kind: 'usage'; input_tokens?: number; output_tokens?: number; cost_usd?: number}
-  | {kind: 'tool_call'; name?: string}
+  | {kind: 'tool_call'; name?: string; message_usage?: MessageUsage}
   | {kind: 'session'; session_id: string; model?: string}
   /** The CLI is backing off; `status` undefined means nothing answered (connection refused, DNS, TLS, timeout). */
   | {kind: 'retry'; status?: number; error?: string; attempt?: number}
@@ -23,7 +23,18 @@ export type ProviderEvent =
       session_id?: string
       num_tool_calls?: number
     }
-  | {kind: 'text'}
+  | {kind: 'text'; message_usage?: MessageUsage}
+
+/**
+ * The usage of one model message as the CLI reports it while it goes (claude prints it on each content
+ * block's line): the lines of one message repeat it, so it is counted once per message id, the last
+ * figures winning.
+ */
+export interface MessageUsage {
+  message_id: string
+  input_tokens?: number
+  output_tokens?: number
+}
 
 /** The name this type had before @dx-runner/provider. */
 export type TelemetryEvent = ProviderEvent

@@ -25,6 +25,8 @@ export const REASON_CODES = [
   'no_mutation_timeout',
   /** changed a path outside its profile's scope or went over its scope budgets: ended at once (README "Scope") */
   'scope_violation',
+  /** its usage as the agent reported it passed start --max-cost-usd or --max-tokens: ended at once, or judged so at its end (README "Run budgets") */
+  'budget_exceeded',
   'stopped_by_user',
   'monitor_no_rc_file',
   'late_finalize_no_rc',
@@ -56,6 +58,8 @@ export const REASON_CODES = [
   'signoff_missing',
   // concurrency (start into a provider at its max_parallel)
   'concurrency_limit',
+  // money (start under a profile whose jobs of today already cost its daily_cost_usd)
+  'budget_exhausted',
   // remote (status --all-hosts, hosts)
   'host_unreachable',
 ] as const

@@ -16,4 +16,6 @@ export interface Telemetry {
   /** How many non-fatal warnings the CLI reported, and the last one. */
   warnings?: number
   last_warning?: string
+  /** The message whose usage was counted last (its lines repeat it: counted once). */
+  last_message_usage?: {message_id: string; input_tokens: number; output_tokens: number}
 }
