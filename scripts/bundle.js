@@ -6,6 +6,7 @@
 // --host, the fast path of status/check/start) into the CLI's dist/bundle/. Everything that is not a
 // @dx-runner package stays an import of its own (oclif, ajv, winston: loaded lazily).
 import {build} from 'esbuild'
+import {rmSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -23,6 +24,8 @@ await build({...common, absWorkingDir: join(packages, 'core'), entryPoints: ['di
 for (const p of ['provider-cc-glm', 'provider-claude-code', 'provider-gemini', 'provider-opencode']) {
   await build({...common, absWorkingDir: join(packages, p), entryPoints: ['dist/hooks/provider.js'], outfile: 'dist/provider.bundle.js'})
 }
+// split chunks have content-hashed names: last build's would pile up beside this one's (and be packed)
+rmSync(join(cli, 'dist/bundle'), {recursive: true, force: true})
 await build({
   entryPoints: {argv: 'dist/lib/argv.js', config: 'dist/lib/config.js', 'needs-config': 'dist/lib/needs-config.js', failure: 'dist/lib/failure.js', remote: 'dist/lib/remote.js', 'fast-path': 'dist/fast-path.js'},
   absWorkingDir: cli,
