@@ -8,6 +8,13 @@ import {join} from 'node:path'
 import {validateDocument} from '@dx-runner/core'
 import {BIN, CLAUDE_OK, fakeAgent, stopGroup, groupMembers, jobFile, pidAlive, sandbox, TOKEN, waitFor} from './helpers.js'
 
+/** A failure under --json: one error document on stdout with that exit code, valid against schema `error`. */
+async function expectErrorDoc(stdout, code) {
+  const doc = JSON.parse(stdout)
+  expect(await validateDocument('error', doc)).to.deep.equal([])
+  expect(doc.error.exit_code).to.equal(code)
+}
+
 const pgidOf = (pid) => {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
@@ -180,7 +187,8 @@ describe('evidence gate: claims are re-run in the job\'s worktree, not believed'
     try {
       const g = sb.run(['evidence-gate', '--beads', 'bd-live', '--signoff-file', file, '--json'], {env: {DX_RUNNER_CONFIG: cfg}})
       expect(g.code, g.stderr).to.equal(25)
-      expect(g.stdout).to.equal('')
+      // under --json a failure is the error document on stdout (README "Conventions every command follows")
+      await expectErrorDoc(g.stdout, 25)
       expect(g.stderr).to.contain('still running')
       expect(existsSync(jobFile(sb, 'cc-glm', 'bd-live', 'evidence-gate'))).to.equal(false)
     } finally {
@@ -199,7 +207,7 @@ describe('evidence gate: claims are re-run in the job\'s worktree, not believed'
     writeFileSync(file, 'tests pass\n')
     const r = sb.run(['evidence-gate', '--beads', 'bd-gone', '--signoff-file', file, '--json'])
     expect(r.code, r.stderr).to.equal(1)
-    expect(r.stdout).to.equal('')
+    await expectErrorDoc(r.stdout, 1)
     expect(r.stderr.trim().split('\n'), r.stderr).to.have.length(1)
     expect(r.stderr).to.contain('is gone')
   })

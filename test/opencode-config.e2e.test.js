@@ -5,6 +5,15 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {jobFile, NODE_BIN, providerJobs, startSimulatorProcess, TOKEN} from './helpers.js'
 
+/** `opencode debug config --pure` as opencode itself resolves it; its stderr in the failure when it fails. */
+function debugConfig(cwd, env) {
+  try {
+    return JSON.parse(execFileSync(join(NODE_BIN, 'opencode'), ['debug', 'config', '--pure'], {cwd, env, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe']}))
+  } catch (error) {
+    throw new Error(`opencode debug config failed (${error.signal ?? `exit ${error.status}`}): ${String(error.stderr ?? '').slice(-2000)}`)
+  }
+}
+
 /** A local MCP server stand-in: it records that opencode started it, then exits (opencode carries on without its tools). */
 function markerServer(sb, name) {
   const bin = join(sb.base, 'bin')
@@ -67,7 +76,9 @@ describe('opencode keeps the user\'s own opencode setup (real opencode CLI, loop
     // opencode's own view, asked with the running agent's environment (its key left out)
     const environ = readFileSync(`/proc/${s.doc.pid}/environ`, 'utf8').split('\0').filter(Boolean)
     const env = Object.fromEntries(environ.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]).filter(([k]) => k !== 'ZAI_API_KEY'))
-    const view = JSON.parse(execFileSync(join(NODE_BIN, 'opencode'), ['debug', 'config', '--pure'], {cwd: sb.worktree, env, encoding: 'utf8', timeout: 60_000}))
+    // its own data, state and cache directories: the live agent is still initialising its own in the job's (seen racing it under load)
+    const own = join(sb.base, 'debug-config-data')
+    const view = debugConfig(sb.worktree, {...env, XDG_DATA_HOME: join(own, 'data'), XDG_STATE_HOME: join(own, 'state'), XDG_CACHE_HOME: join(own, 'cache')})
     expect(view.mcp.ctx).to.deep.equal({type: 'local', command: [ctx.path]})
     expect(view.instructions).to.include(join(sb.home, 'rules/house-rules.md')).and.include('PROJECT-RULES.md').and.include(join(sb.home, '.config/opencode/AGENTS.md'))
     expect(view.permission.external_directory).to.equal('deny')
