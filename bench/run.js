@@ -19,6 +19,11 @@ const SIZES = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map(Number)
 /** BENCH_ONLY=queue|wait: only those figures, printed, nothing written. */
 const ONLY = process.env.BENCH_ONLY
 
+/** A fake `claude` in dir that runs its prompt as sh: cheap agents with exact timing (the queue and wait figures). */
+function writeFakeClaude(dir) {
+  writeFileSync(join(dir, 'claude'), '#!/bin/sh\ncase "$1" in --version) echo "2.1.197 (Claude Code)"; exit 0;; esac\nexec /bin/sh -s\n', {mode: 0o755})
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 function timeCmd(argv, env, runs = RUNS, okCodes = [0]) {
@@ -47,7 +52,7 @@ if (ONLY === 'wait') {
 async function queueFigures({base, floor, add, worktree, prompt}) {
   const fakeBin = join(base, 'fake-bin')
   mkdirSync(fakeBin, {recursive: true})
-  writeFileSync(join(fakeBin, 'claude'), '#!/bin/sh\ncase "$1" in --version) echo "2.1.197 (Claude Code)"; exit 0;; esac\nexec /bin/sh -s\n', {mode: 0o755})
+  writeFakeClaude(fakeBin)
   const home = join(base, 'queue-home')
   mkdirSync(home, {recursive: true})
   const wt = worktree()
@@ -315,7 +320,7 @@ async function benchWait(add) {
     const fakeBin = join(dir, 'bin')
     mkdirSync(fakeBin)
     mkdirSync(join(dir, 'home'))
-    writeFileSync(join(fakeBin, 'claude'), '#!/bin/sh\ncase "$1" in --version) echo "2.1.197 (Claude Code)"; exit 0;; esac\nexec /bin/sh -s\n', {mode: 0o755})
+    writeFakeClaude(fakeBin)
     const root = join(dir, 'root')
     const env = {...process.env, PATH: `${fakeBin}:${join(repo, 'node_modules/.bin')}:${process.env.PATH}`, HOME: join(dir, 'home'), DX_RUNNER_HOME: root, CC_GLM_AUTH_TOKEN: 'bench-token', CC_GLM_BASE_URL: 'http://127.0.0.1:9'}
     const ok = `echo '{"type":"result","subtype":"success","is_error":false,"result":"done","session_id":"s-1"}'`
